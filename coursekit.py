@@ -1,0 +1,220 @@
+"""Course infrastructure: checksummed MNIST, the course's network, timing and gradient checks.
+
+diffType.py is what the course teaches; this module only keeps the notebooks short. Run it as
+`python -m coursekit` to fetch and verify MNIST into data/ (see `ensure_mnist`).
+"""
+
+import gzip
+import hashlib
+import inspect
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import timeit
+import warnings
+from pathlib import Path
+from typing import NamedTuple
+
+import numpy as np
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+SOURCE_VARIABLE = "MNIST_SOURCE"  # a folder holding the four IDX files, gzipped or not
+MNIST_MD5 = {  # MD5 of the uncompressed files, as published with MNIST
+    "train-images-idx3-ubyte": "6bbc9ace898e44ae57da46a324031adb",
+    "train-labels-idx1-ubyte": "a25bea736e30d166cdddb491f175f624",
+    "t10k-images-idx3-ubyte": "2646ac647ad5339dbf082846283269ea",
+    "t10k-labels-idx1-ubyte": "27ae3e4e09519cfbb04c329615203637",
+}
+RUNNING_EXAMPLE = 123  # test image 123, a 6, is the course's running example
+
+# torch 2.14's forward mode (torch.func.jvp) scripts its own helper functions on first use with
+# torch.jit.script, which torch itself deprecates: a FutureWarning that students can do nothing about.
+warnings.filterwarnings("ignore", message="`torch.jit.script` is deprecated", category=FutureWarning)
+
+
+class MNISTError(RuntimeError):
+    """MNIST is missing, cannot be fetched, or a file is corrupt."""
+
+
+# --- MNIST --------------------------------------------------------------------------------------
+
+def _md5(path):
+    digest = hashlib.md5()
+    with open(path, "rb") as file:
+        for block in iter(lambda: file.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _is_good(path, name):
+    return path.is_file() and _md5(path) == MNIST_MD5[name]
+
+
+def _install(source_file, target, name):
+    """Copy source_file (gunzipping it if needed) to target atomically, only if its MD5 is right."""
+    opener = gzip.open if source_file.suffix == ".gz" else open
+    with tempfile.NamedTemporaryFile(dir=target.parent, prefix=f".{name}.", delete=False) as partial:
+        try:
+            with opener(source_file, "rb") as source:
+                shutil.copyfileobj(source, partial)
+        except (OSError, EOFError) as error:  # gzip.BadGzipFile is an OSError
+            partial.close()
+            os.unlink(partial.name)
+            raise MNISTError(f"{source_file} is corrupt or truncated ({error}); expected the MNIST "
+                             f"file {name} with MD5 {MNIST_MD5[name]}. Nothing was changed.") from None
+    found = _md5(partial.name)
+    if found != MNIST_MD5[name]:
+        os.unlink(partial.name)
+        raise MNISTError(f"{source_file} is corrupt or truncated: its content has MD5 {found}, "
+                         f"expected {MNIST_MD5[name]} for {name}. It was not used; nothing was changed.")
+    os.replace(partial.name, target)  # atomic: readers see the old file or the good new one
+
+
+def _download(root, raw):
+    """Let torchvision download into a scratch folder; move over only files with the right MD5."""
+    from torchvision import datasets
+    with tempfile.TemporaryDirectory(dir=root, prefix=".mnist-download-") as scratch:
+        try:
+            for train in (True, False):
+                datasets.MNIST(scratch, train=train, download=True)
+        except Exception as error:
+            raise MNISTError(
+                f"MNIST is not in {raw} and could not be downloaded ({type(error).__name__}: {error}).\n"
+                f"Offline? Put the four MNIST IDX files ({', '.join(MNIST_MD5)}, gzipped or not) in a "
+                f"folder and run again with {SOURCE_VARIABLE}=/path/to/that/folder.") from None
+        for name in MNIST_MD5:
+            _install(Path(scratch) / "MNIST" / "raw" / name, raw / name, name)
+
+
+def ensure_mnist(root=DATA_DIR, source=None, download=True):
+    """Make sure root/MNIST/raw holds the four MNIST files, each with its published MD5.
+
+    Missing or corrupt files come from `source` (default: the folder named by $MNIST_SOURCE), a
+    folder holding the IDX files gzipped or not; without a source, torchvision downloads them if
+    `download` is true. A file is checked before it is moved into place, so a bad copy is never
+    used and never replaces a good one. Returns the raw folder.
+    """
+    root = Path(root)
+    raw = root / "MNIST" / "raw"
+    raw.mkdir(parents=True, exist_ok=True)
+    missing = [name for name in MNIST_MD5 if not _is_good(raw / name, name)]
+    source = source or os.environ.get(SOURCE_VARIABLE)
+    if missing and source:
+        for name in missing:
+            candidates = [Path(source) / name, Path(source) / f"{name}.gz"]
+            source_file = next((path for path in candidates if path.is_file()), None)
+            if source_file is None:
+                raise MNISTError(f"The MNIST source folder {source} has neither {name} nor {name}.gz.")
+            _install(source_file, raw / name, name)
+    elif missing and download:
+        _download(root, raw)
+    elif missing:
+        raise MNISTError(f"MNIST files {', '.join(missing)} are missing or corrupt in {raw}, and "
+                         f"downloading is switched off. Set {SOURCE_VARIABLE} to a folder holding "
+                         "the four MNIST IDX files (gzipped or not), or allow the download.")
+    return raw
+
+
+def mnist_datasets(root=DATA_DIR, source=None, download=True, transform=None):
+    """The torchvision MNIST (train, test) datasets rooted in `root`, verified by `ensure_mnist`."""
+    from torchvision import datasets
+    ensure_mnist(root, source, download)
+    return tuple(datasets.MNIST(root, train=train, transform=transform, download=False)
+                 for train in (True, False))
+
+
+def load_test_image(index=RUNNING_EXAMPLE, root=DATA_DIR):
+    """Test image `index` as p, a float64 vector of 784 pixels in [0, 1], and its label."""
+    _, test = mnist_datasets(root)
+    return test.data[index].reshape(784).numpy() / 255.0, int(test.targets[index])
+
+
+# --- The course's network: o = ReLU(p·w + a)·v + b ------------------------------------------------
+
+class Parameters(NamedTuple):
+    v: np.ndarray  # 784×10, hidden unit i to output k
+    w: np.ndarray  # 784×784, input pixel j to hidden unit k
+    a: np.ndarray  # 784 hidden biases
+    b: np.ndarray  # 10 output biases
+
+
+def uniform_parameters(seed=0, n_in=784, n_hidden=784, n_out=10):
+    """The original exercise's parameters: every entry uniform in [0, 1), from a seeded generator."""
+    rng = np.random.default_rng(seed)
+    return Parameters(v=rng.random((n_hidden, n_out)), w=rng.random((n_in, n_hidden)),
+                      a=rng.random(n_hidden), b=rng.random(n_out))
+
+
+def forward(p, v, w, a, b):
+    """o = ReLU(p·w + a)·v + b, with numpy operators only: floats, arrays and diffTypes all work."""
+    h = np.maximum(0, p @ w + a)
+    return h @ v + b
+
+
+N_PARAMETERS = 784 * 784 + 784 + 784 * 10 + 10  # w, a, v, b: 623,290
+
+
+# --- Measuring --------------------------------------------------------------------------------------
+
+class Timing(NamedTuple):
+    median: float  # seconds per call
+    best: float
+    worst: float
+    calls: int  # calls per repeat, chosen by timeit's autorange
+
+    def __str__(self):
+        return (f"{seconds(self.median)} per call (median of repeats, range "
+                f"{seconds(self.best)} to {seconds(self.worst)}, {self.calls} calls per repeat)")
+
+
+def measure(function, repeat=5, min_seconds=0.2):
+    """Time function() the way notebook 01 teaches: autorange, then several repeats; seconds per call."""
+    timer = timeit.Timer(function)
+    calls, _ = timer.autorange()  # also a warm-up
+    calls = max(1, int(calls * min_seconds / 0.2))
+    per_call = [total / calls for total in timer.repeat(repeat=repeat, number=calls)]
+    return Timing(statistics.median(per_call), min(per_call), max(per_call), calls)
+
+
+def seconds(t):
+    """A duration in the unit a person would use: µs, ms, s, min, h, days or years."""
+    for unit, size in (("years", 365.25 * 86400), ("days", 86400), ("h", 3600), ("min", 60), ("s", 1),
+                       ("ms", 1e-3), ("µs", 1e-6)):
+        if abs(t) >= size:
+            return f"{t / size:.3g} {unit}"
+    return f"{t / 1e-9:.3g} ns"
+
+
+def relative_error(x, y):
+    """max |x - y| / (|x| + |y|), elementwise, as in cs231n's gradient checks; 0 where both are 0."""
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    scale = np.abs(x) + np.abs(y)
+    return float(np.max(np.divide(np.abs(x - y), scale, out=np.zeros_like(scale), where=scale > 0)))
+
+
+def show_source(obj):
+    """Display an object's source code in a notebook, so that a notebook can show library code."""
+    from IPython.display import Markdown
+    return Markdown(f"```python\n{inspect.getsource(obj)}```")
+
+
+def machine_info():
+    """One line about this machine and the libraries that set the speed, for timing reports."""
+    import platform
+    import torch
+    cpu = platform.processor() or platform.machine()
+    try:
+        cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if "model name" in line)
+    except (OSError, StopIteration):
+        pass
+    return (f"{cpu}, {os.cpu_count()} cores, torch threads {torch.get_num_threads()}; Python "
+            f"{platform.python_version()}, numpy {np.__version__}, torch {torch.__version__}")
+
+
+if __name__ == "__main__":
+    try:
+        print(f"MNIST verified in {ensure_mnist()}")
+    except MNISTError as error:
+        sys.exit(f"error: {error}")
