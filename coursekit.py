@@ -153,6 +153,27 @@ def forward(p, v, w, a, b):
     return h @ v + b
 
 
+def forward_torch(p, v, w, a, b):
+    """The same network for torch tensors, for autograd and torch.func."""
+    import torch
+    return torch.relu(p @ w + a) @ v + b
+
+
+def nested_lists(array, number_type):
+    """An array as nested Python lists of number_type(entry): the input forward_loops expects."""
+    if np.ndim(array) > 1:
+        return [nested_lists(row, number_type) for row in array]
+    return [number_type(x) for x in np.asarray(array).tolist()]
+
+
+def forward_loops(p, v, w, a, b):
+    """The same network with Python loops over nested lists, one number at a time, as the original
+    exercise wrote it (but contracting over the input pixel j, as p @ w does). Works for any number
+    type with +, * and >: floats, diffType, or the benchmark's minimal dual class."""
+    h = [max(0, sum(p[j] * w[j][k] for j in range(len(p))) + a[k]) for k in range(len(a))]
+    return [sum(h[i] * v[i][k] for i in range(len(h))) + b[k] for k in range(len(b))]
+
+
 N_PARAMETERS = 784 * 784 + 784 + 784 * 10 + 10  # w, a, v, b: 623,290
 
 

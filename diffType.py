@@ -72,7 +72,9 @@ class diffType:
         return _dual(quotient, (self.dvalue - quotient * other.dvalue) / other.value)
 
     def __matmul__(self, other):  # product rule for matrix products
-        other = _lift(other)
+        if not isinstance(other, diffType):  # d(x @ c) = dx @ c: no whole product with c's zero tangent
+            c = _lift(other).value
+            return _dual(_scalar_or_array(self.value @ c), _scalar_or_array(self.dvalue @ c))
         return _dual(_scalar_or_array(self.value @ other.value),
                      _scalar_or_array(self.dvalue @ other.value + self.value @ other.dvalue))
 
@@ -98,8 +100,9 @@ class diffType:
     def __rtruediv__(self, other):
         return _lift(other) / self
 
-    def __rmatmul__(self, other):
-        return _lift(other) @ self
+    def __rmatmul__(self, other):  # d(c @ x) = c @ dx
+        c = _lift(other).value
+        return _dual(_scalar_or_array(c @ self.value), _scalar_or_array(c @ self.dvalue))
 
     def __rpow__(self, base):
         return _lift(base) ** self
@@ -242,7 +245,7 @@ def derivative(f, x):
 _UFUNC_RULES = {
     np.add: lambda x, y: _lift(x) + y, np.subtract: lambda x, y: _lift(x) - y,
     np.multiply: lambda x, y: _lift(x) * y, np.true_divide: lambda x, y: _lift(x) / y,
-    np.power: lambda x, y: _lift(x) ** y, np.matmul: lambda x, y: _lift(x) @ y,
+    np.power: lambda x, y: _lift(x) ** y, np.matmul: lambda x, y: x @ y if isinstance(x, diffType) else y.__rmatmul__(x),
     np.negative: operator.neg, np.positive: operator.pos, np.absolute: abs,
     np.less: lambda x, y: _lift(x) < y, np.less_equal: lambda x, y: _lift(x) <= y,
     np.greater: lambda x, y: _lift(x) > y, np.greater_equal: lambda x, y: _lift(x) >= y,
