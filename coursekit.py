@@ -159,6 +159,53 @@ def forward_torch(p, v, w, a, b):
     return torch.relu(p @ w + a) @ v + b
 
 
+def cross_entropy_loss(p, label, v, w, a, b):
+    """L = cross-entropy of the scores o for image p against its label: the loss the course trains."""
+    import torch
+    return torch.nn.functional.cross_entropy(forward_torch(p, v, w, a, b), torch.as_tensor(label))
+
+
+class ForwardModeGradient:
+    """∂L/∂θ by forward mode with torch.func: one jvp per parameter θ_i, along the one-hot tangent e_i,
+    batched with vmap over a chunk of tangents at a time.
+
+    `loss(**parameters)` is a scalar function of named tensors. The chunk's tangents live in one
+    buffer per parameter, reused from chunk to chunk: allocating fresh ones would cost more than the
+    jvp itself.
+    """
+
+    def __init__(self, loss, parameters, chunk_size):
+        self.loss, self.parameters, self.chunk_size = loss, parameters, chunk_size
+        self._tangents = {name: None for name in parameters}
+
+    def partials(self, name, indices):
+        """∂L/∂θ for the entries `indices` (into the flattened tensor) of parameter `name`."""
+        import torch
+        from torch.func import jvp, vmap
+        primal = self.parameters[name]
+        if self._tangents[name] is None:
+            self._tangents[name] = torch.zeros((self.chunk_size, *primal.shape), dtype=primal.dtype,
+                                               device=primal.device)
+        indices = torch.as_tensor(indices, device=primal.device)
+        if len(indices) > self.chunk_size:
+            raise ValueError(f"{len(indices)} tangents do not fit a chunk of {self.chunk_size}")
+        tangents = self._tangents[name][:len(indices)]
+        one_hot = (torch.arange(len(indices), device=primal.device), indices)
+        tangents.view(len(indices), -1)[one_hot] = 1.0
+        try:
+            along = lambda tangent: jvp(lambda x: self.loss(**{**self.parameters, name: x}), (primal,), (tangent,))[1]
+            return vmap(along)(tangents)
+        finally:
+            tangents.view(len(indices), -1)[one_hot] = 0.0  # ready for the next chunk
+
+    def gradient(self):
+        """Every partial derivative: numel(θ) jvps, chunk by chunk. Returns {name: gradient tensor}."""
+        import torch
+        return {name: torch.cat([self.partials(name, torch.arange(start, min(start + self.chunk_size, p.numel())))
+                                 for start in range(0, p.numel(), self.chunk_size)]).view(p.shape)
+                for name, p in self.parameters.items()}
+
+
 def nested_lists(array, number_type):
     """An array as nested Python lists of number_type(entry): the input forward_loops expects."""
     if np.ndim(array) > 1:
@@ -200,12 +247,12 @@ def measure(function, repeat=5, min_seconds=0.2):
 
 
 def seconds(t):
-    """A duration in the unit a person would use: µs, ms, s, min, h, days or years."""
+    """A duration in the unit a person would use: ns, µs, ms, s, min, h, days or years."""
     for unit, size in (("years", 365.25 * 86400), ("days", 86400), ("h", 3600), ("min", 60), ("s", 1),
-                       ("ms", 1e-3), ("µs", 1e-6)):
-        if abs(t) >= size:
-            return f"{t / size:.3g} {unit}"
-    return f"{t / 1e-9:.3g} ns"
+                       ("ms", 1e-3), ("µs", 1e-6), ("ns", 1e-9)):
+        if abs(t) >= size or unit == "ns":
+            value = float(f"{t / size:.3g}")  # three significant digits
+            return f"{value:,.0f} {unit}" if abs(value) >= 1000 else f"{value:g} {unit}"
 
 
 def relative_error(x, y):

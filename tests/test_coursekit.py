@@ -1,0 +1,54 @@
+"""coursekit's network helpers agree with each other and with autograd."""
+
+import functools
+
+import numpy as np
+import pytest
+import torch
+
+import coursekit
+from diffType import diffType
+
+
+@pytest.fixture
+def small_network():
+    rng = np.random.default_rng(5)
+    v, w, a, b = rng.normal(size=(9, 10)), rng.normal(size=(12, 9)), rng.normal(size=9), rng.normal(size=10)
+    return rng.random(12), v, w, a, b
+
+
+def test_the_three_forward_passes_agree(small_network):
+    p, v, w, a, b = small_network
+    reference = coursekit.forward(p, v, w, a, b)
+    loops = coursekit.forward_loops(*(coursekit.nested_lists(x, float) for x in small_network))
+    as_torch = coursekit.forward_torch(*(torch.from_numpy(x) for x in small_network))
+    np.testing.assert_allclose(loops, reference, rtol=1e-13)
+    np.testing.assert_allclose(as_torch.numpy(), reference, rtol=1e-13)
+    assert coursekit.nested_lists(np.eye(2), diffType)[1][1].value == 1.0
+
+
+def test_forward_mode_gradient_equals_autograd_in_every_entry(small_network):
+    p, *parameters = (torch.from_numpy(x) for x in small_network)
+    named = dict(zip("vwab", parameters))
+    loss = functools.partial(coursekit.cross_entropy_loss, p, 6)
+    forward_mode = coursekit.ForwardModeGradient(loss, named, chunk_size=7)  # 7: chunks end mid-tensor
+    gradient = forward_mode.gradient()
+
+    leaves = {name: x.clone().requires_grad_() for name, x in named.items()}
+    loss(**leaves).backward()
+    for name, leaf in leaves.items():
+        torch.testing.assert_close(gradient[name], leaf.grad, rtol=1e-12, atol=1e-14)
+    partial = forward_mode.partials("w", [3, 50, 107])
+    torch.testing.assert_close(partial, leaves["w"].grad.reshape(-1)[[3, 50, 107]], rtol=1e-12, atol=1e-14)
+    with pytest.raises(ValueError, match="do not fit a chunk of 7"):
+        forward_mode.partials("w", range(8))
+
+
+def test_measure_and_units():
+    timing = coursekit.measure(lambda: sum(range(100)), repeat=3, min_seconds=0.01)
+    assert timing.best <= timing.median <= timing.worst and timing.calls >= 1
+    assert "per call" in str(timing)
+    assert [coursekit.seconds(t) for t in (2e-9, 3e-6, 0.004, 5, 90, 7200, 3 * 86400, 4e9, 1.6e13, 0)] == [
+        "2 ns", "3 µs", "4 ms", "5 s", "1.5 min", "2 h", "3 days", "127 years", "507,000 years", "0 ns"]
+    assert coursekit.relative_error([1.0, 0.0], [1.0, 0.0]) == 0.0
+    assert coursekit.relative_error(1.0, 3.0) == 0.5
