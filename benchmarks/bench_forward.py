@@ -80,7 +80,7 @@ def run(repeat=3):
 def print_rows(title, rows):
     print(f"\n{title}")
     for name, value, unit, goal in rows:
-        print(f"  {name:48} {value:12,.2f} {unit:3} {('goal ' + goal) if goal else ''}")
+        print(f"  {name:52} {value:14,.3f} {unit:3} {('goal ' + goal) if goal else ''}")
 
 
 if __name__ == "__main__":
