@@ -12,6 +12,7 @@ import shutil
 import statistics
 import sys
 import tempfile
+import time
 import timeit
 import warnings
 from pathlib import Path
@@ -154,9 +155,10 @@ def forward(p, v, w, a, b):
 
 
 def forward_torch(p, v, w, a, b):
-    """The same network for torch tensors, for autograd and torch.func."""
-    import torch
-    return torch.relu(p @ w + a) @ v + b
+    """The same network for torch tensors, for autograd and torch.func: relu(p @ w + a) @ v + b.
+    F.linear(x, m.T, c) computes x @ m + c in one fused call (as nn.Linear does); m.T is a view."""
+    from torch.nn.functional import linear, relu
+    return linear(relu(linear(p, w.T, a)), v.T, b)
 
 
 def cross_entropy_loss(p, label, v, w, a, b):
@@ -222,6 +224,87 @@ def forward_loops(p, v, w, a, b):
 
 
 N_PARAMETERS = 784 * 784 + 784 + 784 * 10 + 10  # w, a, v, b: 623,290
+
+
+# --- Training (notebook 04) ------------------------------------------------------------------------
+
+def device():
+    """CUDA when a GPU is present, the CPU otherwise: the same code runs on both."""
+    import torch
+    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+
+def mnist_tensors(on=None, root=DATA_DIR):
+    """MNIST as float32 tensors on device `on`: (train_images, train_labels, test_images, test_labels).
+    Images are rows of 784 pixels, normalized with the training set's mean and standard deviation."""
+    train, test = mnist_datasets(root)
+    train_pixels, test_pixels = (d.data.reshape(-1, 784).float() / 255 for d in (train, test))
+    mean, std = train_pixels.mean(), train_pixels.std()
+    on = on or device()
+    return ((train_pixels - mean).div_(std).to(on), train.targets.to(on),
+            (test_pixels - mean).div_(std).to(on), test.targets.to(on))
+
+
+def he_parameters(seed=0, on=None, n_in=784, n_hidden=784, n_out=10):
+    """Leaf tensors v, w, a, b for training: He (Kaiming) normal w, std √(2/n_in), for the ReLU layer;
+    LeCun normal v, std √(1/n_hidden), for the linear output layer; zero biases."""
+    import torch
+    generator = torch.Generator().manual_seed(seed)
+    normal = lambda shape, std: (torch.randn(shape, generator=generator) * std).to(on or device())
+    zeros = lambda n: torch.zeros(n, device=on or device())
+    return {"v": normal((n_hidden, n_out), (1 / n_hidden) ** 0.5).requires_grad_(),
+            "w": normal((n_in, n_hidden), (2 / n_in) ** 0.5).requires_grad_(),
+            "a": zeros(n_hidden).requires_grad_(), "b": zeros(n_out).requires_grad_()}
+
+
+def accuracy(parameters, images, labels, batch_size=10_000):
+    """The fraction of images whose highest score is their label."""
+    import torch
+    with torch.no_grad():
+        correct = sum((forward_torch(x, **parameters).argmax(1) == y).sum().item()
+                      for x, y in zip(images.split(batch_size), labels.split(batch_size)))
+    return correct / len(labels)
+
+
+def train(parameters, data, epochs=10, batch_size=256, max_lr=3e-3, label_smoothing=0.1, seed=0, progress=True):
+    """Minibatch training with Adam and a one-cycle learning rate (see notebook 04 for each choice).
+
+    data: mnist_tensors(). Returns one dict per epoch: loss, train_accuracy (measured on the fly,
+    while the parameters change), test_accuracy and training seconds.
+    """
+    import torch
+    from tqdm.auto import tqdm
+    train_images, train_labels, test_images, test_labels = data
+    optimizer = torch.optim.Adam(parameters.values(), lr=max_lr)
+    steps_per_epoch = -(-len(train_labels) // batch_size)
+    schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr, total_steps=epochs * steps_per_epoch)
+    generator = torch.Generator().manual_seed(seed)
+    synchronize = torch.cuda.synchronize if train_images.is_cuda else lambda: None
+    history = []
+    bar = tqdm(total=epochs * steps_per_epoch, desc="training", unit="step", disable=not progress)
+    for epoch in range(1, epochs + 1):
+        start = time.perf_counter()
+        loss_sum, correct = torch.zeros((), device=train_images.device), torch.zeros((), device=train_images.device)
+        for batch in torch.randperm(len(train_labels), generator=generator).to(train_images.device).split(batch_size):
+            images, labels = train_images[batch], train_labels[batch]
+            scores = forward_torch(images, **parameters)
+            loss = torch.nn.functional.cross_entropy(scores, labels, label_smoothing=label_smoothing)
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            optimizer.step()
+            schedule.step()
+            with torch.no_grad():  # summed on the device: no waiting for the GPU at every step
+                loss_sum += loss * len(batch)
+                correct += (scores.argmax(1) == labels).sum()
+            bar.update()
+        synchronize()
+        seconds_ = time.perf_counter() - start
+        history.append({"epoch": epoch, "loss": loss_sum.item() / len(train_labels),
+                        "train_accuracy": correct.item() / len(train_labels),
+                        "test_accuracy": accuracy(parameters, test_images, test_labels), "seconds": seconds_})
+        bar.set_postfix(loss=f"{history[-1]['loss']:.3f}", test_accuracy=f"{history[-1]['test_accuracy']:.2%}")
+    bar.close()
+    return history
 
 
 # --- Measuring --------------------------------------------------------------------------------------
