@@ -1,0 +1,100 @@
+"""Student versions: generated exactly, free of solutions, runnable, and never overwritten by accident."""
+
+import importlib.util
+import re
+import shutil
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from conftest import REPO
+
+spec = importlib.util.spec_from_file_location("make_exercises", REPO / "tools" / "make_exercises.py")
+make_exercises = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(make_exercises)
+
+SOLUTIONS = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+ALLOWED_ERRORS = {"NotImplementedError", "NameError", "AssertionError"}
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory):
+    out = tmp_path_factory.mktemp("exercises")
+    assert make_exercises.generate(SOLUTIONS, out) == []
+    return out
+
+
+def test_every_solution_notebook_has_a_committed_student_version():
+    assert [p.name for p in SOLUTIONS] == sorted(p.name for p in (REPO / "exercises").glob("*.ipynb"))
+
+
+@pytest.mark.parametrize("solution", SOLUTIONS, ids=lambda p: p.name)
+def test_committed_student_version_is_the_generators_output(solution, generated):
+    committed = (REPO / "exercises" / solution.name).read_text()
+    assert committed == (generated / solution.name).read_text(), (
+        f"exercises/{solution.name} is stale: run `make exercises` and commit the result")
+
+
+@pytest.mark.parametrize("solution", SOLUTIONS, ids=lambda p: p.name)
+def test_student_version_has_no_solution_text(solution):
+    student_notebook = nbformat.read(REPO / "exercises" / solution.name, as_version=4)
+    student = "\n".join(cell.source for cell in student_notebook.cells)
+    assert "BEGIN SOLUTION" not in student and "END SOLUTION" not in student
+    assert "Speaker notes" not in student, "instructor-only cells must be removed"
+    source = nbformat.read(solution, as_version=4)
+    blocks = [m[0] for cell in source.cells if cell.cell_type == "code"
+              for m in make_exercises.SOLUTION.finditer(cell.source)]
+    assert blocks, f"{solution.name} has no exercise"
+    for block in blocks:
+        code = [line.strip() for line in block.splitlines()[1:-1] if line.strip()]
+        assert "\n".join(code) not in "\n".join(line.strip() for line in student.splitlines())
+        for line in code:
+            if len(line) > 30:  # short lines such as `loss.backward()` also appear in teaching cells
+                assert line not in student, f"solution line leaked into the student version: {line}"
+
+
+@pytest.mark.parametrize("solution", SOLUTIONS, ids=lambda p: p.name)
+def test_student_version_runs_to_its_first_exercise_and_fails_only_as_intended(solution, tmp_path):
+    notebook = nbformat.read(REPO / "exercises" / solution.name, as_version=4)
+    NotebookClient(notebook, timeout=600, allow_errors=True, resources={"metadata": {"path": str(REPO / "exercises")}}).execute()
+    first_stub = next(i for i, cell in enumerate(notebook.cells) if "raise NotImplementedError()" in cell.source)
+    errors = [(i, output.ename) for i, cell in enumerate(notebook.cells) if cell.cell_type == "code"
+              for output in cell.outputs if output.output_type == "error"]
+    assert errors, "an unanswered exercise must fail its check"
+    assert errors[0][0] >= first_stub, f"cell {errors[0][0]} fails before the first exercise (cell {first_stub})"
+    assert {name for _, name in errors} <= ALLOWED_ERRORS, f"unexpected errors: {errors}"
+
+
+def test_edited_student_version_is_never_overwritten(tmp_path):
+    out = tmp_path / "exercises"
+    assert make_exercises.main(["--out", str(out), str(SOLUTIONS[0])]) == 0
+    target = out / SOLUTIONS[0].name
+    notebook = nbformat.read(target, as_version=4)
+    notebook.cells[-1].source += "\n\nMy own notes."  # a student's edit
+    nbformat.write(notebook, target)
+    edited = target.read_text()
+
+    assert make_exercises.main(["--out", str(out), str(SOLUTIONS[0])]) == 1
+    assert target.read_text() == edited, "the student's work must survive"
+    assert make_exercises.main(["--out", str(out), "--force", str(SOLUTIONS[0])]) == 0
+    assert target.read_text() != edited and make_exercises.is_untouched(target)
+
+
+def test_untouched_student_version_is_updated_when_the_solution_changes(tmp_path):
+    source = tmp_path / SOLUTIONS[0].name
+    shutil.copy(SOLUTIONS[0], source)
+    out = tmp_path / "exercises"
+    make_exercises.main(["--out", str(out), str(source)])
+    notebook = nbformat.read(source, as_version=4)
+    notebook.cells[0].source += "\n\nA new sentence."
+    nbformat.write(notebook, source)
+    assert make_exercises.main(["--out", str(out), str(source)]) == 0
+    assert "A new sentence." in (out / source.name).read_text()
+
+
+def test_stub_keeps_the_indent_of_the_solution():
+    cell = nbformat.v4.new_code_cell("def f(x):\n    ### BEGIN SOLUTION\n    return x\n    ### END SOLUTION\n")
+    stripped, _ = make_exercises.StripSolutions().preprocess_cell(cell, {}, 0)
+    assert stripped.source == "def f(x):\n    # YOUR CODE HERE\n    raise NotImplementedError()\n"
+    assert re.search(r"BEGIN|return x", stripped.source) is None

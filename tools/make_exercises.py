@@ -1,0 +1,97 @@
+"""Write the student versions of the solution notebooks: python tools/make_exercises.py [--force].
+
+For every notebooks/NN_*.ipynb it writes exercises/NN_*.ipynb (same file name) in which
+- the code between `### BEGIN SOLUTION` and `### END SOLUTION` becomes `# YOUR CODE HERE` /
+  `raise NotImplementedError()` at the same indent (nbgrader's markers and replacement),
+- cells tagged `instructor` (speaker notes, presenter-only cells) are removed,
+- outputs and execution counts are cleared.
+
+It never overwrites a student's work: each file records the SHA-256 of what the generator wrote,
+and a file whose content no longer matches (someone edited or ran it) is left alone, with a
+message, unless --force is given.
+"""
+
+import argparse
+import hashlib
+import re
+import sys
+from pathlib import Path
+
+import nbformat
+from nbconvert.preprocessors import ClearOutputPreprocessor, Preprocessor, TagRemovePreprocessor
+
+REPO = Path(__file__).resolve().parents[1]
+SOLUTION = re.compile(r"^([ \t]*)### BEGIN SOLUTION[^\n]*\n.*?^[ \t]*### END SOLUTION[^\n]*$", re.M | re.S)
+INSTRUCTOR_TAG = "instructor"
+RECORD = "exercise_generator"  # notebook metadata key holding the source and the hash
+
+
+class StripSolutions(Preprocessor):
+    """Replace each marked solution block with a stub at the block's indent."""
+
+    def preprocess_cell(self, cell, resources, index):
+        if cell.cell_type == "code":
+            cell.source = SOLUTION.sub(lambda m: f"{m[1]}# YOUR CODE HERE\n{m[1]}raise NotImplementedError()",
+                                       cell.source)
+        return cell, resources
+
+
+def content_hash(notebook):
+    """SHA-256 of the notebook as nbformat writes it, without the hash itself."""
+    copy = nbformat.from_dict(notebook)
+    copy.metadata.pop(RECORD, None)
+    return hashlib.sha256(nbformat.writes(copy).encode()).hexdigest()
+
+
+def student_version(source_path):
+    notebook = nbformat.read(source_path, as_version=4)
+    for preprocessor in (TagRemovePreprocessor(remove_cell_tags={INSTRUCTOR_TAG}, enabled=True),
+                         StripSolutions(), ClearOutputPreprocessor()):
+        notebook, _ = preprocessor.preprocess(notebook, {})
+    notebook.metadata.pop("widgets", None)  # stored widget state belongs to the executed solution
+    notebook.metadata[RECORD] = {"source": f"notebooks/{source_path.name}"}
+    notebook.metadata[RECORD]["sha256"] = content_hash(notebook)
+    return notebook
+
+
+def is_untouched(path):
+    """True if the file at path is exactly what the generator wrote last time."""
+    notebook = nbformat.read(path, as_version=4)
+    return notebook.metadata.get(RECORD, {}).get("sha256") == content_hash(notebook)
+
+
+def generate(sources, out_dir, force=False):
+    """Write student versions; return the files left alone because they were edited."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    refused = []
+    for source in sources:
+        target = out_dir / source.name
+        text = nbformat.writes(student_version(source))
+        if target.exists() and target.read_text() == text:
+            continue
+        if target.exists() and not force and not is_untouched(target):
+            refused.append(target)
+            continue
+        partial = target.with_name(f".{target.name}.partial")
+        partial.write_text(text)
+        partial.replace(target)  # atomic: a crash never leaves half a notebook
+        print(f"wrote {target}")
+    return refused
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("notebooks", nargs="*", type=Path, help="solution notebooks (default: notebooks/NN_*.ipynb)")
+    parser.add_argument("--out", type=Path, default=REPO / "exercises", help="folder for the student versions")
+    parser.add_argument("--force", action="store_true", help="overwrite student versions even if they were edited")
+    args = parser.parse_args(argv)
+    sources = args.notebooks or sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    refused = generate(sources, args.out, args.force)
+    for path in refused:
+        print(f"refused to overwrite {path}: it differs from what the generator last wrote, so it holds "
+              "someone's work. Move it aside, or run again with --force to replace it.", file=sys.stderr)
+    return 1 if refused else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
