@@ -30,7 +30,7 @@ import operator
 
 import numpy as np
 
-__all__ = ["diffType", "derivative", "exp", "log", "sin", "cos", "tanh", "sqrt", "relu", "sigmoid"]
+__all__ = ["diffType", "derivative", "exp", "log", "sin", "cos", "tanh", "sqrt", "relu", "sigmoid", "maximum"]
 
 
 class diffType:
@@ -79,13 +79,16 @@ class diffType:
                      _scalar_or_array(self.dvalue @ other.value + self.value @ other.dvalue))
 
     def __pow__(self, exponent):
-        if isinstance(exponent, diffType):  # x**y = exp(y·log x): d(x**y) = y·x**(y-1)·dx + x**y·log(x)·dy
+        if isinstance(exponent, diffType):  # x**y = exp(y·log x): d(x**y) = y·x**(y-1)·dx + x**y·log x·dy
             power = np.power(self.value, exponent.value)
             return _dual(_scalar_or_array(power), _scalar_or_array(
                 exponent.value * np.power(self.value, exponent.value - 1) * self.dvalue
                 + power * np.log(self.value) * exponent.dvalue))
         exponent = _lift(exponent).value  # power rule: d(x**n) = n·x**(n-1)·dx
-        slope = 0.0 if np.ndim(exponent) == 0 and exponent == 0 else exponent * np.power(self.value, exponent - 1)
+        if np.ndim(exponent) == 0 and exponent == 0:
+            slope = 0.0  # x**0 = 1 is flat everywhere, also at x = 0 where n·x**(n-1) is 0·inf
+        else:
+            slope = exponent * np.power(self.value, exponent - 1)
         return _dual(_scalar_or_array(np.power(self.value, exponent)), _scalar_or_array(slope * self.dvalue))
 
     def __radd__(self, other):  # also makes sum([...]) work: it starts from 0 + x
@@ -245,7 +248,8 @@ def derivative(f, x):
 _UFUNC_RULES = {
     np.add: lambda x, y: _lift(x) + y, np.subtract: lambda x, y: _lift(x) - y,
     np.multiply: lambda x, y: _lift(x) * y, np.true_divide: lambda x, y: _lift(x) / y,
-    np.power: lambda x, y: _lift(x) ** y, np.matmul: lambda x, y: x @ y if isinstance(x, diffType) else y.__rmatmul__(x),
+    np.power: lambda x, y: _lift(x) ** y,
+    np.matmul: lambda x, y: x @ y if isinstance(x, diffType) else y.__rmatmul__(x),  # keeps c @ x cheap
     np.negative: operator.neg, np.positive: operator.pos, np.absolute: abs,
     np.less: lambda x, y: _lift(x) < y, np.less_equal: lambda x, y: _lift(x) <= y,
     np.greater: lambda x, y: _lift(x) > y, np.greater_equal: lambda x, y: _lift(x) >= y,
