@@ -338,6 +338,22 @@ def seconds(t):
             return f"{value:,.0f} {unit}" if abs(value) >= 1000 else f"{value:g} {unit}"
 
 
+def reverse_mode_seconds(loss, parameters):
+    """Median seconds of loss(**parameters) alone, and of the loss plus loss.backward() (reverse mode):
+    the two sides of the cheap gradient ratio. The parameters themselves are not touched."""
+    import torch
+    leaves = {name: x.detach().clone().requires_grad_() for name, x in parameters.items()}
+
+    def gradient():
+        for x in leaves.values():
+            x.grad = None
+        loss(**leaves).backward()
+
+    with torch.no_grad():
+        forward_only = measure(lambda: loss(**parameters)).median
+    return forward_only, measure(gradient).median
+
+
 def relative_error(x, y):
     """max |x - y| / (|x| + |y|), elementwise, as in cs231n's gradient checks; 0 where both are 0."""
     x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)

@@ -40,29 +40,15 @@ def forward_costs(p, v, w, a, b, label):
             "batched jvp, chunks of 512": (large - small) / (512 - 128)}, params, loss
 
 
-def reverse_costs(params, loss, images, labels):
-    """Seconds for forward alone and for forward + backward, one image and a batch of 256."""
-    leaves = {name: x.clone().requires_grad_() for name, x in params.items()}
-
-    def gradient(f):
-        for x in leaves.values():
-            x.grad = None
-        f(**leaves).backward()
-
-    batch_loss = functools.partial(coursekit.cross_entropy_loss, images, labels)
-    with torch.no_grad():
-        forward_one, forward_batch = measure(lambda: loss(**params)).median, measure(lambda: batch_loss(**params)).median
-    return (measure(lambda: gradient(loss)).median, forward_one,
-            measure(lambda: gradient(batch_loss)).median, forward_batch)
-
-
 def run():
     p, label = load_test_image()
     v, w, a, b = uniform_parameters(seed=0)
     per_tangent, params, loss = forward_costs(p, v, w, a, b, label)
     train, _ = coursekit.mnist_datasets()
     images, labels = train.data[:BATCH].reshape(BATCH, 784).float() / 255, train.targets[:BATCH]
-    reverse_one, forward_one, reverse_batch, forward_batch = reverse_costs(params, loss, images, labels)
+    forward_one, reverse_one = coursekit.reverse_mode_seconds(loss, params)
+    batch_loss = functools.partial(coursekit.cross_entropy_loss, images, labels)
+    forward_batch, reverse_batch = coursekit.reverse_mode_seconds(batch_loss, params)
     epoch_reverse = -(-N_TRAIN // BATCH) * reverse_batch
     rows = [(f"forward mode per tangent: {name}", c * 1e3, "ms", "") for name, c in per_tangent.items()]
     rows += [
