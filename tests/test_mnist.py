@@ -3,10 +3,11 @@
 import gzip
 import shutil
 
+import numpy as np
 import pytest
 
 import coursekit
-from coursekit import MNIST_MD5, MNISTError, ensure_mnist, mnist_datasets
+from coursekit import MNIST_MD5, MNISTError, ensure_mnist, mnist_arrays
 
 NAMES = list(MNIST_MD5)
 SMALL = "t10k-labels-idx1-ubyte"  # 10 kB: cheap to copy and corrupt
@@ -18,14 +19,21 @@ def no_source_variable(monkeypatch):
 
 
 def copy_source(mnist_source, folder, unzip=()):
-    """A copy of the offline source; the files named in unzip are stored uncompressed."""
+    """A copy of the offline source. The big files keep the form the source has (gzipped or not);
+    SMALL is stored plain if named in unzip, gzipped otherwise."""
     folder.mkdir()
     for name in NAMES:
+        packed = (mnist_source / f"{name}.gz").is_file()
+        source = mnist_source / (f"{name}.gz" if packed else name)
+        if name != SMALL:
+            shutil.copy(source, folder)
+            continue
+        with (gzip.open if packed else open)(source, "rb") as data:
+            content = data.read()
         if name in unzip:
-            with gzip.open(mnist_source / f"{name}.gz") as packed, open(folder / name, "wb") as plain:
-                shutil.copyfileobj(packed, plain)
+            (folder / name).write_bytes(content)
         else:
-            shutil.copy(mnist_source / f"{name}.gz", folder)
+            (folder / f"{name}.gz").write_bytes(gzip.compress(content))
     return folder
 
 
@@ -52,12 +60,19 @@ def test_source_may_hold_uncompressed_files_and_comes_from_the_variable(tmp_path
 
 
 def test_test_image_123_is_a_six(tmp_path, mnist_source):
-    train, test = mnist_datasets(tmp_path, source=mnist_source, download=False)
-    assert len(train) == 60_000 and len(test) == 10_000
-    image, label = test[123]
-    assert label == 6 and image.size == (28, 28)
+    data = mnist_arrays(tmp_path, source=mnist_source, download=False)
+    assert data.train_images.shape == (60_000, 784) and data.test_images.shape == (10_000, 784)
+    assert data.train_images.dtype == np.uint8 and data.test_labels.dtype == np.int64
+    assert data.test_labels[123] == 6 and not data.test_images.flags.writeable  # shared: read-only
     p, label = coursekit.load_test_image(123, root=tmp_path)
     assert label == 6 and p.shape == (784,) and 0.0 <= p.min() and p.max() == 1.0
+    assert np.array_equal(p * 255, data.test_images[123])
+
+
+def test_a_file_that_is_not_idx_is_refused(tmp_path):
+    (tmp_path / "t10k-labels-idx1-ubyte").write_bytes(b"\x00\x00\x08\x03" + bytes(20))
+    with pytest.raises(MNISTError, match="not an MNIST IDX file"):
+        coursekit._read_idx(tmp_path / "t10k-labels-idx1-ubyte", 2049, header=8)
 
 
 def test_offline_without_source_says_what_to_do(tmp_path, no_source_variable):
@@ -112,7 +127,7 @@ def test_good_copy_is_never_replaced_and_a_bad_copy_is_repaired(tmp_path, mnist_
 
     flip_one_byte(raw / SMALL)  # the copy in data/ goes bad
     with pytest.raises(MNISTError, match="corrupt"):
-        mnist_datasets(tmp_path / "data", source=corrupt_source, download=False)  # never loads the bad file
+        mnist_arrays(tmp_path / "data", source=corrupt_source, download=False)  # never loads the bad file
     with pytest.raises(MNISTError, match=f"{SMALL}.*missing or corrupt"):
         ensure_mnist(tmp_path / "data", source=None, download=False)
     ensure_mnist(tmp_path / "data", source=mnist_source, download=False)  # a good source repairs it

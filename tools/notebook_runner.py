@@ -1,0 +1,78 @@
+"""Run a notebook's code one cell at a time in a fresh kernel, and ask the kernel what it used.
+
+The mutation tests (tests/test_mutations.py) run each solution notebook top to bottom, slipping a
+wrong answer into an exercise now and then; benchmarks/bench_memory.py reports each notebook's
+kernel peak. Both go through `KernelSession`.
+"""
+
+import contextlib
+import sys
+from pathlib import Path
+from typing import NamedTuple
+
+import nbformat
+from nbclient import NotebookClient
+
+PEAK_MEMORY_CODE = """\
+import resource as _resource, sys as _sys
+print(_resource.getrusage(_resource.RUSAGE_SELF).ru_maxrss * (1 if _sys.platform == "darwin" else 1024))
+"""  # ru_maxrss: bytes on macOS, kilobytes on Linux
+
+
+class CellResult(NamedTuple):
+    error: str | None  # the exception's name, or None
+    message: str  # the exception's message ("" without one)
+    text: str  # everything the cell printed, stdout and stderr
+
+
+class KernelSession(contextlib.AbstractContextManager):
+    """A kernel started in the notebook's folder, as JupyterLab starts it."""
+
+    def __init__(self, path, timeout=600):
+        self.path = Path(path)
+        self.notebook = nbformat.read(self.path, as_version=4)
+        scratch = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell()])  # each run's cell goes here
+        self.client = NotebookClient(scratch, timeout=timeout, allow_errors=True,
+                                     kernel_name="python3",
+                                     resources={"metadata": {"path": str(self.path.parent)}})
+        self._stack = contextlib.ExitStack()
+
+    def __enter__(self):
+        self._stack.enter_context(self.client.setup_kernel())
+        return self
+
+    def __exit__(self, *exc_info):
+        return self._stack.__exit__(*exc_info)
+
+    def run(self, source):
+        """Execute source as a new code cell; what it printed, and the error it raised, if any."""
+        cell = nbformat.v4.new_code_cell(source)
+        self.client.execute_cell(cell, 0)
+        text = "".join(out.text for out in cell.outputs if out.output_type == "stream")
+        errors = [out for out in cell.outputs if out.output_type == "error"]
+        if errors:
+            return CellResult(errors[0].ename, errors[0].evalue, text)
+        return CellResult(None, "", text)
+
+    def peak_memory_bytes(self):
+        """The kernel's peak resident memory so far (ru_maxrss), in bytes."""
+        result = self.run(PEAK_MEMORY_CODE)
+        assert result.error is None, result
+        return int(result.text.split()[-1])
+
+
+def run_notebook(path):
+    """Run every code cell of a notebook in order; return the kernel's peak memory in bytes.
+    Raises RuntimeError naming the first cell that fails."""
+    with KernelSession(path) as kernel:
+        for index, cell in enumerate(kernel.notebook.cells):
+            if cell.cell_type == "code":
+                result = kernel.run(cell.source)
+                if result.error:
+                    raise RuntimeError(f"{Path(path).name} cell {index}: {result.error}: {result.message}")
+        return kernel.peak_memory_bytes()
+
+
+if __name__ == "__main__":
+    for name in sys.argv[1:]:
+        print(f"{name}: kernel peak {run_notebook(name) / 1e9:.2f} GB")
