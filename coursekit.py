@@ -106,6 +106,27 @@ def nested_lists(array, number_type):
     return [number_type(x) for x in np.asarray(array).tolist()]
 
 
+class ScalarPass(NamedTuple):
+    outputs: list  # the 10 scores o_k, each a number_type carrying ∂o_k/∂θ
+    build_seconds: float  # turning every entry of p, v, w, a, b into a number_type
+    pass_seconds: float  # the forward pass itself: the cost of one tangent
+
+
+def scalar_forward_mode(number_type, p, parameters, name="v", index=(5, 2)):
+    """Forward mode one number at a time, as the original exercise ran it: every entry of p and of
+    the parameters becomes a number_type with dvalue 0, the entry `index` of parameter `name` is
+    seeded with dvalue 1, and forward_loops runs. Times the building and the pass separately."""
+    start = time.perf_counter()
+    p, *lists = (nested_lists(x, number_type) for x in (p, *parameters))
+    seeded = dict(zip(Parameters._fields, lists))[name]
+    for i in np.atleast_1d(index)[:-1]:
+        seeded = seeded[i]
+    seeded[np.atleast_1d(index)[-1]].dvalue = 1.0
+    built = time.perf_counter()
+    outputs = forward_loops(p, *lists)
+    return ScalarPass(outputs, built - start, time.perf_counter() - built)
+
+
 def one_hot(shape, index):
     """A float64 array of the given shape, 1 at index and 0 elsewhere: a tangent that seeds one entry."""
     seed = np.zeros(shape)

@@ -88,3 +88,15 @@ def test_one_hot_and_add_to_class():
         return 2
 
     assert Number().double() == 2
+
+
+@pytest.mark.parametrize("name, index", [("v", (3, 1)), ("w", (2, 4)), ("a", 5), ("b", 0)])
+def test_scalar_forward_mode_seeds_one_entry(small_network, name, index):
+    p, *parameters = small_network
+    parameters = coursekit.Parameters(*parameters)
+    run = coursekit.scalar_forward_mode(diffType, p, parameters, name, index)
+    tangents = parameters.map(np.zeros_like)
+    getattr(tangents, name)[index] = 1.0
+    dual = coursekit.forward(p, *(diffType(x, t) for x, t in zip(parameters, tangents)))
+    np.testing.assert_allclose([o.dvalue for o in run.outputs], dual.dvalue, rtol=1e-13, atol=1e-15)
+    assert run.build_seconds > 0 and run.pass_seconds > 0
