@@ -31,8 +31,9 @@ N_PARAMETERS = 784 * 10 + 784 * 784 + 784 + 10  # v, w, a, b: 623,290
 SECONDS_PER_YEAR = 365.25 * 86400
 
 # torch 2.14's forward mode (torch.func.jvp) scripts its own helper functions on first use with
-# torch.jit.script, which torch itself deprecates: a FutureWarning that students can do nothing about.
-warnings.filterwarnings("ignore", message="`torch.jit.script` is deprecated", category=FutureWarning)
+# torch.jit.script, which torch itself deprecates: a FutureWarning students can do nothing about.
+warnings.filterwarnings("ignore", message="`torch.jit.script` is deprecated",
+                        category=FutureWarning)
 
 
 # --- The course's network: o = ReLU(p·w + a)·v + b ----------------------------------------------
@@ -50,7 +51,7 @@ class Parameters(NamedTuple):
 
 
 def uniform_parameters(seed=0, n_in=784, n_hidden=784, n_out=10):
-    """The original exercise's parameters: every entry uniform in [0, 1), from a seeded generator."""
+    """The original exercise's parameters: every entry uniform in [0, 1), seeded."""
     rng = np.random.default_rng(seed)
     return Parameters(v=rng.random((n_hidden, n_out)), w=rng.random((n_in, n_hidden)),
                       a=rng.random(n_hidden), b=rng.random(n_out))
@@ -68,7 +69,8 @@ def he_parameters(seed=0, device=None, n_in=784, n_hidden=784, n_out=10):
 
     zeros = functools.partial(torch.zeros, device=device, requires_grad=True)
     return Parameters(v=normal((n_hidden, n_out), (1 / n_hidden) ** 0.5),
-                      w=normal((n_in, n_hidden), (2 / n_in) ** 0.5), a=zeros(n_hidden), b=zeros(n_out))
+                      w=normal((n_in, n_hidden), (2 / n_in) ** 0.5),
+                      a=zeros(n_hidden), b=zeros(n_out))
 
 
 def forward(p, v, w, a, b):
@@ -86,7 +88,7 @@ def forward_torch(p, v, w, a, b):
 
 
 def cross_entropy_loss(p, label, v, w, a, b):
-    """L = cross-entropy of the scores o for image(s) p against label(s): the loss the course trains."""
+    """L = cross-entropy of the scores o for image(s) p against label(s): the course's loss."""
     import torch
     return torch.nn.functional.cross_entropy(forward_torch(p, v, w, a, b), torch.as_tensor(label))
 
@@ -128,13 +130,13 @@ def scalar_forward_mode(number_type, p, parameters, name="v", index=(5, 2)):
 
 
 def one_hot(shape, index):
-    """A float64 array of the given shape, 1 at index and 0 elsewhere: a tangent that seeds one entry."""
+    """A float64 array of the given shape, 1 at index and 0 elsewhere: seeds one entry."""
     seed = np.zeros(shape)
     seed[index] = 1.0
     return seed
 
 
-# --- Teaching helpers ------------------------------------------------------------------------------
+# --- Teaching helpers ----------------------------------------------------------------------------
 
 def add_to_class(Class):
     """Add the decorated function to Class as a method (d2l's add_to_class): a class can then be
@@ -152,13 +154,13 @@ def show_source(obj):
 
 
 def relative_error(x, y):
-    """max |x - y| / (|x| + |y|), elementwise, as in cs231n's gradient checks; 0 where both are 0."""
+    """max |x - y| / (|x| + |y|) over the entries, as in cs231n's gradient checks (0 for 0, 0)."""
     x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
     scale = np.abs(x) + np.abs(y)
     return float(np.max(np.divide(np.abs(x - y), scale, out=np.zeros_like(scale), where=scale > 0)))
 
 
-# --- Measuring ---------------------------------------------------------------------------------------
+# --- Measuring -----------------------------------------------------------------------------------
 
 class Timing(NamedTuple):
     median: float  # seconds per call
@@ -173,7 +175,7 @@ class Timing(NamedTuple):
 
 
 def measure(function, repeat=5, min_seconds=0.2):
-    """Time function() the way notebook 01 teaches: autorange, then several repeats; seconds per call."""
+    """Time function() as notebook 01 teaches: autorange, then several repeats; seconds per call."""
     timer = timeit.Timer(function)
     calls, _ = timer.autorange()  # also a warm-up
     calls = max(1, int(calls * min_seconds / 0.2))
@@ -209,8 +211,8 @@ def print_table(headers, rows):
 
 
 def reverse_mode_seconds(loss, parameters):
-    """Median seconds of loss(*parameters) alone, and of the loss plus loss.backward() (reverse mode):
-    the two sides of the cheap gradient ratio. The parameters themselves are not touched."""
+    """Median seconds of loss(*parameters) alone, and of the loss plus loss.backward() (reverse
+    mode): the two sides of the cheap gradient ratio. The parameters themselves are not touched."""
     import torch
     leaves = parameters.map(lambda x: x.detach().clone().requires_grad_())
 
@@ -230,14 +232,15 @@ def machine_info():
     import torch
     cpu = platform.processor() or platform.machine()
     try:
-        cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if "model name" in line)
+        with open("/proc/cpuinfo") as info:
+            cpu = next(line.split(":", 1)[1].strip() for line in info if "model name" in line)
     except (OSError, StopIteration):
         pass
     return (f"{cpu}, {os.cpu_count()} cores, torch threads {torch.get_num_threads()}; Python "
             f"{platform.python_version()}, numpy {np.__version__}, torch {torch.__version__}")
 
 
-# --- Forward mode at scale (notebook 03) ------------------------------------------------------------
+# --- Forward mode at scale (notebook 03) ---------------------------------------------------------
 
 class ForwardModeGradient:
     """∂L/∂θ by forward mode with torch.func: one jvp per parameter θ_i, along the one-hot tangent e_i,
@@ -290,7 +293,7 @@ class ForwardModeGradient:
         return Parameters(*(of(name, primal) for name, primal in self.parameters._asdict().items()))
 
 
-# --- Training (notebook 04) ---------------------------------------------------------------------------
+# --- Training (notebook 04) ----------------------------------------------------------------------
 
 def default_device():
     """CUDA when a GPU is present, the CPU otherwise: the same code runs on both."""
@@ -366,7 +369,7 @@ def train(parameters, data, epochs=10, batch_size=256, max_lr=3e-3, label_smooth
     return history
 
 
-# --- MNIST, checksummed ----------------------------------------------------------------------------
+# --- MNIST, checksummed --------------------------------------------------------------------------
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 SOURCE_VARIABLE = "MNIST_SOURCE"  # a folder holding the four IDX files, gzipped or not
@@ -390,10 +393,10 @@ class MNIST(NamedTuple):
 
 
 def mnist_arrays(root=None, source=None, download=True):
-    """MNIST as read-only numpy arrays, verified by `ensure_mnist` (which takes the other arguments):
-    uint8 images, one row of 784 pixels each, and int64 labels. Read with numpy rather than
-    torchvision, so that notebooks that do not need torch never import it (importing torch costs
-    about 0.5 GB of memory)."""
+    """MNIST as read-only numpy arrays, verified by `ensure_mnist` (which takes the other
+    arguments): uint8 images, one row of 784 pixels each, and int64 labels. Read with numpy rather
+    than torchvision, so that notebooks that do not need torch never import it (importing torch
+    costs about 0.5 GB of memory)."""
     raw = ensure_mnist(root or DATA_DIR, source, download)
     return MNIST(*_split(raw, "train"), *_split(raw, "t10k"))
 
@@ -418,7 +421,8 @@ def _read_idx(path, magic, header):
     with open(path, "rb") as file:
         found = int.from_bytes(file.read(4), "big")
         if found != magic:
-            raise MNISTError(f"{path} is not an MNIST IDX file (magic number {found}, expected {magic}).")
+            raise MNISTError(f"{path} is not an MNIST IDX file (magic number {found}, "
+                             f"expected {magic}).")
         file.seek(header)
         data = np.fromfile(file, dtype=np.uint8)
     data.flags.writeable = False
@@ -442,7 +446,8 @@ def ensure_mnist(root=DATA_DIR, source=None, download=True):
             candidates = [Path(source) / name, Path(source) / f"{name}.gz"]
             source_file = next((path for path in candidates if path.is_file()), None)
             if source_file is None:
-                raise MNISTError(f"The MNIST source folder {source} has neither {name} nor {name}.gz.")
+                raise MNISTError(f"The MNIST source folder {source} has neither {name} "
+                                 f"nor {name}.gz.")
             _install(source_file, raw / name, name)
     elif missing and download:
         _download(Path(root), raw)
@@ -468,20 +473,23 @@ def _is_good(path, name):
 def _install(source_file, target, name):
     """Copy source_file (gunzipping it if needed) to target atomically, only if its MD5 is right."""
     opener = gzip.open if source_file.suffix == ".gz" else open
-    with tempfile.NamedTemporaryFile(dir=target.parent, prefix=f".{name}.", delete=False) as partial:
+    temporary = tempfile.NamedTemporaryFile(dir=target.parent, prefix=f".{name}.", delete=False)
+    with temporary as partial:
         try:
             with opener(source_file, "rb") as source:
                 shutil.copyfileobj(source, partial)
         except (OSError, EOFError) as error:  # gzip.BadGzipFile is an OSError
             partial.close()
             os.unlink(partial.name)
-            raise MNISTError(f"{source_file} is corrupt or truncated ({error}); expected the MNIST "
-                             f"file {name} with MD5 {MNIST_MD5[name]}. Nothing was changed.") from None
+            raise MNISTError(f"{source_file} is corrupt or truncated ({error}); expected the "
+                             f"MNIST file {name} with MD5 {MNIST_MD5[name]}. Nothing was changed."
+                             ) from None
     found = _md5(partial.name)
     if found != MNIST_MD5[name]:
         os.unlink(partial.name)
         raise MNISTError(f"{source_file} is corrupt or truncated: its content has MD5 {found}, "
-                         f"expected {MNIST_MD5[name]} for {name}. It was not used; nothing was changed.")
+                         f"expected {MNIST_MD5[name]} for {name}. It was not used; nothing was "
+                         "changed.")
     os.replace(partial.name, target)  # atomic: readers see the old file or the good new one
 
 
@@ -494,9 +502,11 @@ def _download(root, raw):
                 datasets.MNIST(scratch, train=train, download=True)
         except Exception as error:
             raise MNISTError(
-                f"MNIST is not in {raw} and could not be downloaded ({type(error).__name__}: {error}).\n"
-                f"Offline? Put the four MNIST IDX files ({', '.join(MNIST_MD5)}, gzipped or not) in a "
-                f"folder and run again with {SOURCE_VARIABLE}=/path/to/that/folder.") from None
+                f"MNIST is not in {raw} and could not be downloaded ({type(error).__name__}: "
+                f"{error}).\nOffline? Put the four MNIST IDX files ({', '.join(MNIST_MD5)}, "
+                f"gzipped or not) in a folder and run again with "
+                f"{SOURCE_VARIABLE}=/path/to/that/folder."
+            ) from None
         for name in MNIST_MD5:
             _install(Path(scratch) / "MNIST" / "raw" / name, raw / name, name)
 

@@ -15,8 +15,9 @@ from nbclient import NotebookClient
 
 PEAK_MEMORY_CODE = """\
 import resource as _resource, sys as _sys
-print(_resource.getrusage(_resource.RUSAGE_SELF).ru_maxrss * (1 if _sys.platform == "darwin" else 1024))
-"""  # ru_maxrss: bytes on macOS, kilobytes on Linux
+_unit = 1 if _sys.platform == "darwin" else 1024  # ru_maxrss: bytes on macOS, kilobytes on Linux
+print(_resource.getrusage(_resource.RUSAGE_SELF).ru_maxrss * _unit)
+"""
 
 
 class CellResult(NamedTuple):
@@ -31,7 +32,8 @@ class KernelSession(contextlib.AbstractContextManager):
     def __init__(self, path, timeout=600):
         self.path = Path(path)
         self.notebook = nbformat.read(self.path, as_version=4)
-        scratch = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell()])  # each run's cell goes here
+        # each run's cell goes into this scratch notebook, never into the one read from path
+        scratch = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell()])
         self.client = NotebookClient(scratch, timeout=timeout, allow_errors=True,
                                      kernel_name="python3",
                                      resources={"metadata": {"path": str(self.path.parent)}})
@@ -69,7 +71,8 @@ def run_notebook(path):
             if cell.cell_type == "code":
                 result = kernel.run(cell.source)
                 if result.error:
-                    raise RuntimeError(f"{Path(path).name} cell {index}: {result.error}: {result.message}")
+                    raise RuntimeError(f"{Path(path).name} cell {index}: {result.error}: "
+                                       f"{result.message}")
         return kernel.peak_memory_bytes()
 
 
