@@ -1,8 +1,10 @@
 """diffType: a dual number, a value that carries its derivative along.
 
-A dual number is a + b·ε with ε² = 0. Taylor's theorem gives f(a + b·ε) = f(a) + f'(a)·b·ε, so a
-program that computes with dual numbers returns f'(a)·b in the ε-part without any extra thought:
-this is forward-mode automatic differentiation. `value` holds a, `dvalue` holds b.
+A dual number is a + b·ε with ε² = 0. For a polynomial f, expanding f(a + b·ε) and dropping ε²
+gives f(a) + f'(a)·b·ε exactly (Taylor's theorem, whose series ends). For exp, sin and the other
+elementary functions, f(a + b·ε) = f(a) + f'(a)·b·ε is the definition of f on dual numbers. Either
+way, a program built from these operations returns f'(a)·b in the ε-part: this is forward-mode
+automatic differentiation. `value` holds a, `dvalue` holds b.
 
     >>> x = diffType(3.0, 1.0)          # x = 3, dx/dx = 1
     >>> (x * x + 2 * x).dvalue          # d/dx (x² + 2x) = 2x + 2
@@ -11,15 +13,15 @@ this is forward-mode automatic differentiation. `value` holds a, `dvalue` holds 
 `value` and `dvalue` are floats, or float arrays of one shape (array mode: one pass computes many
 values along one tangent direction). Constants (ints, floats, numpy scalars and arrays) mix freely
 with diffTypes and carry the derivative 0. numpy ufuncs such as np.exp and np.maximum, and the @
-operator between arrays and diffTypes, dispatch here through __array_ufunc__, so one function written
-with numpy operators runs on floats, arrays and diffTypes alike.
+operator between arrays and diffTypes, dispatch here through __array_ufunc__, so one function
+written with numpy operators runs on floats, arrays and diffTypes alike.
 
 Conventions, chosen deliberately:
 - Comparisons (<, <=, >, >=, ==, !=) compare values, as PyTorch and JAX do: a program branches on
-  values, and max(0, x) or a ReLU mask needs nothing else. Since == compares values and a diffType is
-  mutable, a diffType is unhashable, like a numpy array.
-- Kinks: relu and abs have derivative 0 at 0, as in PyTorch. np.maximum passes on the derivative of
-  the larger operand; at a tie it takes the mean of both derivatives (torch.maximum's rule), but
+  values, and max(0, x) or a ReLU mask needs nothing else. Since == compares values and a diffType
+  is mutable, a diffType is unhashable, like a numpy array.
+- Kinks: relu and abs have derivative 0 at 0, as in PyTorch. np.maximum passes on the derivative
+  of the larger operand; at a tie it takes the mean of both derivatives (torch.maximum's rule), but
   against a plain number it is a shifted ReLU and takes ReLU's rule, 0.
 - Division by zero raises ZeroDivisionError for scalars, as floats do, and gives inf or nan for
   arrays, as numpy does. Elementary functions follow numpy: NaN and inf propagate.
@@ -30,15 +32,59 @@ import operator
 
 import numpy as np
 
-__all__ = ["diffType", "derivative", "exp", "log", "sin", "cos", "tanh", "sqrt", "relu", "sigmoid", "maximum"]
+__all__ = ["diffType", "derivative", "exp", "log", "sin", "cos", "tanh", "sqrt", "relu", "sigmoid",
+           "maximum"]
+
+_FLOATS = {float, np.float64}  # the types a scalar diffType stores without conversion
+
+
+def _as_real(x, name):
+    """Check that x is a real number or a real array; return it as a float or a float array."""
+    if isinstance(x, (numbers.Real, np.number)) and not isinstance(x, np.complexfloating):
+        return float(x)
+    if isinstance(x, (np.ndarray, list, tuple)):
+        try:
+            array = np.array(x)  # a copy: changing d.dvalue[i] must never change the caller's array
+        except ValueError as error:  # ragged nested lists
+            raise ValueError(f"diffType {name}: {x!r:.60} is not a rectangular array "
+                             f"({error})") from None
+        if array.dtype.kind in "biuf":
+            array = array.astype(float) if array.dtype.kind in "biu" else array
+            return array if array.ndim else float(array)
+    raise TypeError(f"diffType {name} must be a real number or an array of real numbers, "
+                    f"not {type(x).__name__} {x!r:.60}")
+
+
+def _dual(value, dvalue):
+    """Build a result without re-checking operands that are already checked (the hot path)."""
+    dual = object.__new__(diffType)
+    dual.value, dual.dvalue = value, dvalue
+    return dual
+
+
+def _lift(x):
+    """Turn a constant into a diffType with derivative 0; pass a diffType through."""
+    if isinstance(x, diffType):
+        return x
+    value = _as_real(x, "operand")
+    return _dual(value, np.zeros_like(value) if isinstance(value, np.ndarray) else 0.0)
+
+
+def _scalar_or_array(x):
+    """numpy turns float inputs into np.float64 or 0-d arrays; keep scalars plain Python floats."""
+    return float(x) if np.ndim(x) == 0 else x
 
 
 class diffType:
+    """A dual number value + dvalue·ε with ε² = 0: a value that carries its derivative."""
+
     __slots__ = ("value", "dvalue")
     __hash__ = None  # == compares values and a diffType is mutable, so it cannot be a dict key
 
     def __init__(self, value, dvalue=0.0):
-        if type(value) in _FLOATS and type(dvalue) in _FLOATS:  # the common case, checked quickly
+        # Fast path: notebook 02 builds about 623,000 scalar duals from floats, one per parameter;
+        # the full checks below would make building them cost more than the pass itself.
+        if type(value) in _FLOATS and type(dvalue) in _FLOATS:
             self.value, self.dvalue = float(value), float(dvalue)
             return
         value, dvalue = _as_real(value, "value"), _as_real(dvalue, "dvalue")
@@ -62,9 +108,10 @@ class diffType:
         other = _lift(other)
         return _dual(self.value - other.value, self.dvalue - other.dvalue)
 
-    def __mul__(self, other):  # product rule
+    def __mul__(self, other):  # product rule: d(x·y) = dx·y + x·dy
         other = _lift(other)
-        return _dual(self.value * other.value, self.dvalue * other.value + self.value * other.dvalue)
+        return _dual(self.value * other.value,
+                     self.dvalue * other.value + self.value * other.dvalue)
 
     def __truediv__(self, other):  # quotient rule: d(x/y) = (dx - (x/y)·dy) / y
         other = _lift(other)
@@ -72,24 +119,27 @@ class diffType:
         return _dual(quotient, (self.dvalue - quotient * other.dvalue) / other.value)
 
     def __matmul__(self, other):  # product rule for matrix products
-        if not isinstance(other, diffType):  # d(x @ c) = dx @ c: no whole product with c's zero tangent
+        if not isinstance(other, diffType):  # d(x @ c) = dx @ c: skip the product with c's zeros
             c = _lift(other).value
             return _dual(_scalar_or_array(self.value @ c), _scalar_or_array(self.dvalue @ c))
         return _dual(_scalar_or_array(self.value @ other.value),
                      _scalar_or_array(self.dvalue @ other.value + self.value @ other.dvalue))
 
     def __pow__(self, exponent):
-        if isinstance(exponent, diffType):  # x**y = exp(y·log x): d(x**y) = y·x**(y-1)·dx + x**y·log x·dy
-            power = np.power(self.value, exponent.value)
-            return _dual(_scalar_or_array(power), _scalar_or_array(
-                exponent.value * np.power(self.value, exponent.value - 1) * self.dvalue
-                + power * np.log(self.value) * exponent.dvalue))
-        exponent = _lift(exponent).value  # power rule: d(x**n) = n·x**(n-1)·dx
-        if np.ndim(exponent) == 0 and exponent == 0:
-            slope = 0.0  # x**0 = 1 is flat everywhere, also at x = 0 where n·x**(n-1) is 0·inf
-        else:
-            slope = exponent * np.power(self.value, exponent - 1)
-        return _dual(_scalar_or_array(np.power(self.value, exponent)), _scalar_or_array(slope * self.dvalue))
+        if not isinstance(exponent, diffType):  # power rule: d(x**n) = n·x**(n-1)·dx
+            n = _as_real(exponent, "operand")
+            if np.ndim(n) == 0 and n == 0:
+                slope = 0.0  # x**0 = 1 is flat everywhere, also at x = 0 where n·x**(n-1) is 0·inf
+            else:
+                slope = n * np.power(self.value, n - 1)
+            return _dual(_scalar_or_array(np.power(self.value, n)),
+                         _scalar_or_array(slope * self.dvalue))
+        # x**y = exp(y·log x), so d(x**y) = y·x**(y-1)·dx + x**y·log x·dy
+        x, y = self, exponent
+        power = np.power(x.value, y.value)
+        return _dual(_scalar_or_array(power),
+                     _scalar_or_array(y.value * np.power(x.value, y.value - 1) * x.dvalue
+                                      + power * np.log(x.value) * y.dvalue))
 
     def __radd__(self, other):  # also makes sum([...]) work: it starts from 0 + x
         return _lift(other) + self
@@ -145,89 +195,48 @@ class diffType:
             return NotImplemented
 
     # numpy interoperability: np.exp(x), np.maximum(0, x), array @ x, np.float64(2) * x, ...
+    # The rule for each supported ufunc is registered in _UFUNC_RULES at the end of the module.
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
         rule = _UFUNC_RULES.get(ufunc)
         if rule is None or method != "__call__" or kwargs:
             raise TypeError(f"diffType does not support numpy.{ufunc.__name__}"
                             f"{'' if method == '__call__' else '.' + method}"
-                            f"{' with keyword arguments' if kwargs else ''}; supported ufuncs: "
-                            f"{', '.join(sorted(u.__name__ for u in _UFUNC_RULES))}")
+                            f"{' with keyword arguments' if kwargs else ''}; "
+                            f"supported ufuncs: {_supported_ufuncs()}")
         return rule(*inputs)
 
     def __array_function__(self, func, types, args, kwargs):
         raise TypeError(f"diffType does not support numpy.{func.__name__}: use operators "
-                        "(+ - * / ** @) and the ufuncs np.exp, np.log, np.sin, np.cos, np.tanh, "
-                        "np.sqrt, np.maximum, np.abs instead")
+                        f"(+ - * / ** @) and the supported ufuncs instead: {_supported_ufuncs()}")
 
 
-_FLOATS = {float, np.float64}
-
-
-def _as_real(x, name):
-    """Check that x is a real number or a real array, and return it as a float or a float array."""
-    if isinstance(x, (numbers.Real, np.number)) and not isinstance(x, np.complexfloating):
-        return float(x)
-    if isinstance(x, (np.ndarray, list, tuple)):
-        try:
-            array = np.array(x)  # a copy: changing d.dvalue[i] must never change the caller's array
-        except ValueError as error:  # ragged nested lists
-            raise ValueError(f"diffType {name}: {x!r:.60} is not a rectangular array ({error})") from None
-        if array.dtype.kind in "biuf":
-            array = array.astype(float) if array.dtype.kind in "biu" else array
-            return array if array.ndim else float(array)
-    raise TypeError(f"diffType {name} must be a real number or an array of real numbers, "
-                    f"not {type(x).__name__} {x!r:.60}")
-
-
-def _dual(value, dvalue):
-    """Build a result without re-checking operands that are already checked (the hot path)."""
-    dual = object.__new__(diffType)
-    dual.value, dual.dvalue = value, dvalue
-    return dual
-
-
-def _lift(x):
-    """Turn a constant into a diffType with derivative 0; pass a diffType through."""
-    if isinstance(x, diffType):
-        return x
-    value = _as_real(x, "operand")
-    return _dual(value, np.zeros_like(value) if isinstance(value, np.ndarray) else 0.0)
-
-
-def _scalar_or_array(x):
-    """numpy turns float inputs into np.float64 or 0-d arrays; keep scalars plain Python floats."""
-    return float(x) if np.ndim(x) == 0 else x
-
-
-def _elementary(function, derivative_at):
+def _elementary(name, function, derivative_at):
     """The chain rule, once for all elementary functions: d f(x) = f'(x)·dx."""
     def apply(x):
         x = _lift(x)
         return _dual(_scalar_or_array(function(x.value)),
                      _scalar_or_array(derivative_at(x.value) * x.dvalue))
-    apply.__name__ = function.__name__
-    apply.__doc__ = f"{function.__name__}(x) for numbers, arrays and diffTypes."
+    apply.__name__ = apply.__qualname__ = name
+    apply.__doc__ = f"{name}(x) for numbers, arrays and diffTypes."
     return apply
-
-
-exp = _elementary(np.exp, np.exp)
-log = _elementary(np.log, lambda x: 1.0 / x)
-sin = _elementary(np.sin, np.cos)
-cos = _elementary(np.cos, lambda x: -np.sin(x))
-tanh = _elementary(np.tanh, lambda x: 1.0 - np.tanh(x) ** 2)
-sqrt = _elementary(np.sqrt, lambda x: 0.5 / np.sqrt(x))
 
 
 def _logistic(x):
     return np.exp(-np.logaddexp(0.0, -x))  # 1 / (1 + e^-x), without overflow for large |x|
 
 
-sigmoid = _elementary(_logistic, lambda x: _logistic(x) * _logistic(-x))
-sigmoid.__name__ = "sigmoid"
+exp = _elementary("exp", np.exp, np.exp)
+log = _elementary("log", np.log, lambda x: 1.0 / x)
+sin = _elementary("sin", np.sin, np.cos)
+cos = _elementary("cos", np.cos, lambda x: -np.sin(x))
+tanh = _elementary("tanh", np.tanh, lambda x: 1.0 - np.tanh(x) ** 2)
+sqrt = _elementary("sqrt", np.sqrt, lambda x: 0.5 / np.sqrt(x))
+sigmoid = _elementary("sigmoid", _logistic, lambda x: _logistic(x) * _logistic(-x))
 
 
 def maximum(x, y):
-    """Elementwise max. The larger operand passes its derivative on (see the module docstring for ties)."""
+    """Elementwise max. The larger operand passes its derivative on (ties: see the module
+    docstring)."""
     against_constant = not (isinstance(x, diffType) and isinstance(y, diffType))
     x, y = _lift(x), _lift(y)
     tie = 0.0 if against_constant else (x.dvalue + y.dvalue) / 2
@@ -241,7 +250,8 @@ def relu(x):
 
 
 def derivative(f, x):
-    """f'(x) by one forward-mode pass. For an array x, f must act elementwise: this gives f' at each entry."""
+    """f'(x) by one forward-mode pass. For an array x, f must act elementwise: this gives f' at
+    each entry."""
     return _lift(f(diffType(x, 1.0))).dvalue  # a constant f has derivative 0
 
 
@@ -249,7 +259,7 @@ _UFUNC_RULES = {
     np.add: lambda x, y: _lift(x) + y, np.subtract: lambda x, y: _lift(x) - y,
     np.multiply: lambda x, y: _lift(x) * y, np.true_divide: lambda x, y: _lift(x) / y,
     np.power: lambda x, y: _lift(x) ** y,
-    np.matmul: lambda x, y: x @ y if isinstance(x, diffType) else y.__rmatmul__(x),  # keeps c @ x cheap
+    np.matmul: lambda x, y: x @ y if isinstance(x, diffType) else y.__rmatmul__(x),  # c @ x: cheap
     np.negative: operator.neg, np.positive: operator.pos, np.absolute: abs,
     np.less: lambda x, y: _lift(x) < y, np.less_equal: lambda x, y: _lift(x) <= y,
     np.greater: lambda x, y: _lift(x) > y, np.greater_equal: lambda x, y: _lift(x) >= y,
@@ -257,3 +267,8 @@ _UFUNC_RULES = {
     np.exp: exp, np.log: log, np.sin: sin, np.cos: cos, np.tanh: tanh, np.sqrt: sqrt,
     np.maximum: maximum,
 }
+
+
+def _supported_ufuncs():
+    """The names of the ufuncs in _UFUNC_RULES, for error messages."""
+    return ", ".join(sorted(ufunc.__name__ for ufunc in _UFUNC_RULES))

@@ -21,7 +21,9 @@ import nbformat
 from nbconvert.preprocessors import ClearOutputPreprocessor, Preprocessor, TagRemovePreprocessor
 
 REPO = Path(__file__).resolve().parents[1]
-SOLUTION = re.compile(r"^([ \t]*)### BEGIN SOLUTION[^\n]*\n.*?^[ \t]*### END SOLUTION[^\n]*$", re.M | re.S)
+SOLUTION = re.compile(r"^([ \t]*)### BEGIN SOLUTION[^\n]*\n.*?^[ \t]*### END SOLUTION[^\n]*$",
+                      re.M | re.S)
+STUB = "{indent}# YOUR CODE HERE\n{indent}raise NotImplementedError()"
 INSTRUCTOR_TAG = "instructor"
 RECORD = "exercise_generator"  # notebook metadata key holding the source and the hash
 
@@ -31,8 +33,7 @@ class StripSolutions(Preprocessor):
 
     def preprocess_cell(self, cell, resources, index):
         if cell.cell_type == "code":
-            cell.source = SOLUTION.sub(lambda m: f"{m[1]}# YOUR CODE HERE\n{m[1]}raise NotImplementedError()",
-                                       cell.source)
+            cell.source = SOLUTION.sub(lambda m: STUB.format(indent=m[1]), cell.source)
         return cell, resources
 
 
@@ -81,15 +82,19 @@ def generate(sources, out_dir, force=False):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("notebooks", nargs="*", type=Path, help="solution notebooks (default: notebooks/NN_*.ipynb)")
-    parser.add_argument("--out", type=Path, default=REPO / "exercises", help="folder for the student versions")
-    parser.add_argument("--force", action="store_true", help="overwrite student versions even if they were edited")
+    parser.add_argument("notebooks", nargs="*", type=Path,
+                        help="solution notebooks (default: notebooks/NN_*.ipynb)")
+    parser.add_argument("--out", type=Path, default=REPO / "exercises",
+                        help="folder for the student versions")
+    parser.add_argument("--force", action="store_true",
+                        help="overwrite student versions even if they were edited")
     args = parser.parse_args(argv)
     sources = args.notebooks or sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
     refused = generate(sources, args.out, args.force)
     for path in refused:
-        print(f"refused to overwrite {path}: it differs from what the generator last wrote, so it holds "
-              "someone's work. Move it aside, or run again with --force to replace it.", file=sys.stderr)
+        print(f"refused to overwrite {path}: it differs from what the generator last wrote, so it "
+              "holds someone's work. Move it aside, or run again with --force to replace it.",
+              file=sys.stderr)
     return 1 if refused else 0
 
 

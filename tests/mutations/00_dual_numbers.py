@@ -1,0 +1,67 @@
+"""Wrong answers to notebook 00's exercises; tests/test_mutations.py proves each check rejects them."""
+
+MUTATIONS = {
+    "0.1": [
+        ("product rule without the second term",
+         "self.dvalue * other.value + self.value * other.dvalue", "self.dvalue * other.value"),
+        ("sum rule that drops the ε-part of y",
+         "self.dvalue + other.dvalue", "self.dvalue"),
+        ("__radd__ missing, so 2 + x and sum() fail",
+         "return self + other", "return NotImplemented"),
+        ("constants not turned into Duals in __mul__, so x * 2.5 fails",
+         "other = as_dual(other)\n    return Dual(self.value * other.value",
+         "return Dual(self.value * other.value"),
+    ],
+    "0.2": [
+        ("quotient rule with the wrong sign",
+         "self.dvalue * other.value - self.value * other.dvalue",
+         "self.dvalue * other.value + self.value * other.dvalue"),
+        ("quotient rule divided by y instead of y²",
+         "/ other.value**2", "/ other.value"),
+        ("power rule n·xⁿ instead of n·xⁿ⁻¹",
+         "n * self.value ** (n - 1) * self.dvalue", "n * self.value ** n * self.dvalue"),
+        ("negation that keeps the sign of the ε-part",
+         "Dual(-self.value, -self.dvalue)", "Dual(-self.value, self.dvalue)"),
+    ],
+    "0.3": [
+        ("chain rule forgetting the input's dvalue (sin)",
+         "math.cos(x.value) * x.dvalue", "math.cos(x.value)"),
+        ("relu′(0) = 1 instead of PyTorch's 0",
+         "x.dvalue if x.value > 0 else 0.0", "x.dvalue if x.value >= 0 else 0.0"),
+        ("log's derivative as log(x) instead of 1/x",
+         "x.dvalue / x.value", "x.dvalue * math.log(x.value)"),
+        ("exp of a plain number fails: no as_dual",
+         "x = as_dual(x)\n    return Dual(math.exp(x.value)", "return Dual(math.exp(x.value)"),
+    ],
+    "0.4": [
+        ("every input seeded with dvalue 1",
+         "1.0 if i == index else 0.0", "1.0"),
+        ("the value instead of the ε-part",
+         "return f(*inputs).dvalue", "return f(*inputs).value"),
+        ("the tangent seeds the next input (off by one)",
+         "i == index", "i == index + 1"),
+    ],
+    "0.5": [
+        ("the naive formula log(1 + eˣ), which overflows",
+         "np.logaddexp(0.0, x.value)", "np.log(1 + np.exp(x.value))"),
+        ("composed from diffType's log and exp",
+         "value = np.logaddexp(0.0, x.value)", "return dt.log(1 + dt.exp(x))"),
+        ("the naive sigmoid eˣ/(1 + eˣ), which overflows",
+         "slope = np.exp(x.value - value)", "slope = np.exp(x.value) / (1 + np.exp(x.value))"),
+        ("the sigmoid 1/(1 + e⁻ˣ), which overflows for very negative x",
+         "slope = np.exp(x.value - value)", "slope = 1 / (1 + np.exp(-x.value))"),
+        ("chain rule forgetting the input's dvalue",
+         "diffType(value, slope * x.dvalue)", "diffType(value, slope)"),
+    ],
+    "0.6": [
+        ("a step with + instead of −",
+         "x -= step", "x += step"),
+        ("f′/f instead of f/f′",
+         "step = at_x.value / at_x.dvalue", "step = at_x.dvalue / at_x.value"),
+        ("f′ by a finite difference instead of forward mode",
+         "at_x = f(diffType(x, 1.0))  # f(x) and f′(x) in one pass\n"
+         "        step = at_x.value / at_x.dvalue",
+         "fx, h = f(diffType(x)).value, 1e-6\n"
+         "        step = fx * 2 * h / (f(diffType(x + h)).value - f(diffType(x - h)).value)"),
+    ],
+}
