@@ -1,0 +1,203 @@
+"""Keep a student's own copies of the exercises in my-work/: python tools/my_work.py.
+
+`make lab` runs this, then opens JupyterLab in my-work/. The folder is git-ignored, so a student's
+answers never sit in a tracked file and `git pull` always works.
+
+- The first run copies every notebook of exercises/ into my-work/. Later runs copy only the
+  notebooks missing there (a deleted one comes back). Other files in my-work/ are never touched.
+- The course changed a notebook when its version in exercises/ carries another hash than the one
+  recorded in the student's copy (tools/make_exercises.py records the SHA-256 of what it wrote).
+  - If the student never changed their copy (it still matches its own recorded hash), the copy is
+    updated in place: nothing of theirs is in it.
+  - Otherwise the copy stays byte-identical and the new version goes beside it, as
+    NAME.new.ipynb, to be compared with nbdime's `nbdiff-web`.
+- my-work/.course-versions.json remembers which version of each notebook was handed out, so a
+  .new.ipynb that the student has read and deleted is not offered again; only a newer one is.
+- Every write goes to a temporary file that is then renamed: a failure never leaves half a notebook.
+  Bad input (no exercises/, an unreadable notebook there, a my-work/ that cannot be written) stops
+  the run with a message and exit status 1, and loses nothing.
+"""
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import NamedTuple
+
+import nbformat
+
+if __package__:  # imported as tools.my_work (the tests)
+    from .make_exercises import RECORD, content_hash
+else:  # run as a script: python tools/my_work.py
+    from make_exercises import RECORD, content_hash
+
+REPO = Path(__file__).resolve().parents[1]
+VERSIONS = ".course-versions.json"  # in my-work/: notebook name -> hash of the version handed out
+NOT_A_NOTEBOOK = (ValueError, TypeError, AttributeError, KeyError, nbformat.ValidationError)
+
+
+class MyWorkError(Exception):
+    """Bad input, explained for the student; nothing was overwritten."""
+
+
+class Exercise(NamedTuple):
+    path: Path
+    data: bytes  # copied byte for byte, so that a fresh copy matches its recorded hash
+    version: str  # the hash the generator recorded in it
+    edited: bool  # the file in exercises/ differs from what the generator wrote
+
+
+def shown(path):
+    """A path as the student would type it: relative to the current folder when inside it."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def recorded_version(notebook):
+    """(the hash the generator recorded in a notebook, whether its content still matches it)"""
+    recorded = notebook.metadata.get(RECORD, {}).get("sha256")
+    return recorded, recorded == content_hash(notebook)
+
+
+def read_exercise(path):
+    data = path.read_bytes()
+    try:
+        version, untouched = recorded_version(nbformat.reads(data.decode(), as_version=4))
+    except NOT_A_NOTEBOOK as error:
+        raise MyWorkError(f"{shown(path)} is not a readable notebook ({error}). Restore it with "
+                          f"`git checkout -- {shown(path)}`. Nothing was copied.") from error
+    if version is None:
+        raise MyWorkError(f"{shown(path)} was not written by tools/make_exercises.py (it records "
+                          "no hash), so its updates cannot be told apart. Nothing was copied.")
+    return Exercise(path, data, version, edited=not untouched)
+
+
+def read_exercises(folder):
+    """Every notebook of exercises/, read and checked before anything is written."""
+    if not folder.is_dir():
+        raise MyWorkError(f"{shown(folder)}/ is missing: run this in the course's folder, or "
+                          f"restore it with `git checkout -- {folder.name}`. Nothing was copied.")
+    try:
+        paths = sorted(path for path in folder.iterdir()
+                       if path.suffix == ".ipynb" and not path.name.startswith("."))
+        exercises = [read_exercise(path) for path in paths]
+    except OSError as error:
+        raise MyWorkError(f"cannot read {shown(error.filename or folder)}: {error.strerror}. "
+                          "Nothing was copied.") from error
+    if not exercises:
+        raise MyWorkError(f"{shown(folder)}/ holds no notebooks. Nothing was copied.")
+    return exercises
+
+
+def copy_version(path):
+    """(the version a file in my-work/ was copied from, whether it is still exactly that version);
+    a file that is not a readable notebook counts as the student's own."""
+    try:
+        return recorded_version(nbformat.read(path, as_version=4))
+    except (OSError, *NOT_A_NOTEBOOK):
+        return None, False
+
+
+def write_atomically(path, data):
+    """Write a temporary file beside path, then rename it: path is never half written."""
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        partial.write_bytes(data)
+        partial.replace(path)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def plan(exercise, work, given):
+    """What one notebook of work/ needs: (action, the file it concerns), or None if up to date."""
+    copy = work / exercise.path.name
+    new = copy.with_suffix(".new.ipynb")
+    if not copy.exists():
+        return "copied", copy
+    recorded, untouched = copy_version(copy)
+    if exercise.version in (recorded, given.get(copy.name)):
+        return None  # the course has not changed it since this student got it
+    if untouched:
+        return "updated", copy  # nothing of the student's is in it
+    if new.exists() and new.read_bytes() == exercise.data:
+        return "kept", new  # offered on an earlier run, and still there
+    if new.exists() and not copy_version(new)[1]:
+        return "blocked", new  # the student has written in the .new.ipynb: leave it alone
+    return "offered", new
+
+
+def read_versions(work):
+    try:
+        given = json.loads((work / VERSIONS).read_text())
+    except (OSError, ValueError):
+        return {}  # first run, or lost: the hashes recorded in the copies still tell most of it
+    return given if isinstance(given, dict) else {}
+
+
+def sync(exercises_folder, work):
+    """Bring work/ up to date with exercises/; return the exercises, [(exercise, action, path)]."""
+    exercises = read_exercises(exercises_folder)
+    if work.exists() and not work.is_dir():
+        raise MyWorkError(f"{shown(work)} is a file, not a folder: rename it, then run this again.")
+    try:
+        work.mkdir(parents=True, exist_ok=True)
+        given = read_versions(work)
+        changes = [(exercise, *change) for exercise in exercises
+                   if (change := plan(exercise, work, given))]
+        for exercise, action, path in changes:
+            if action in ("copied", "updated", "offered"):
+                write_atomically(path, exercise.data)
+            if action != "blocked":
+                given[exercise.path.name] = exercise.version
+        if given != read_versions(work):
+            write_atomically(work / VERSIONS, json.dumps(given, indent=1, sort_keys=True).encode())
+    except OSError as error:
+        raise MyWorkError(f"could not update {shown(error.filename or work)}: {error.strerror}. "
+                          f"None of your files in {shown(work)}/ was overwritten.") from error
+    return exercises, changes
+
+
+def report(exercises, changes, work):
+    """What to tell the student: one line per change."""
+    nbdiff = Path(sys.executable).with_name("nbdiff-web")
+    nbdiff = shown(nbdiff) if nbdiff.exists() else "nbdiff-web"
+    lines = [f"note: {shown(e.path)} holds changes, which `git pull` may refuse to overwrite. Work "
+             f"in {shown(work)}/ instead; once your copy there has all you need, run: "
+             f"git checkout -- {shown(e.path)}" for e in exercises if e.edited]
+    if [action for _, action, _ in changes] == ["copied"] * len(exercises):
+        return lines + [f"Seeded {shown(work)}/ with {len(exercises)} notebooks from "
+                        f"{shown(exercises[0].path.parent)}/: your own copies. git ignores this "
+                        "folder, so `git pull` never touches your answers."]
+    for exercise, action, path in changes:
+        name, copy, path = exercise.path.name, shown(work / exercise.path.name), shown(path)
+        lines += {
+            "copied": [f"Copied {copy} (it was missing)."],
+            "updated": [f"Updated {copy} to the course's new version (you had not changed it)."],
+            "offered": [f"The course has a new version of {name}: it is in {path}, beside your "
+                        f"copy, which is unchanged. Compare them:\n    {nbdiff} {copy} {path}"],
+            "blocked": [f"The course has a new version of {name}, but {path} holds your changes, "
+                        "so it was left alone: rename it, then run this again."],
+            "kept": [],
+        }[action]
+    return lines or [f"{shown(work)}/ is up to date with the course ({len(exercises)} notebooks)."]
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--exercises", type=Path, default=REPO / "exercises",
+                        help="the course's student versions (default: exercises/)")
+    parser.add_argument("--work", type=Path, default=REPO / "my-work",
+                        help="the student's own copies (default: my-work/)")
+    args = parser.parse_args(argv)
+    try:
+        print("\n".join(report(*sync(args.exercises, args.work), args.work)))
+    except MyWorkError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
