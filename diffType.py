@@ -217,7 +217,7 @@ def _elementary(name, function, derivative_at):
         return _dual(_scalar_or_array(function(x.value)),
                      _scalar_or_array(derivative_at(x.value) * x.dvalue))
     apply.__name__ = apply.__qualname__ = name
-    apply.__doc__ = f"{name}(x) for numbers, arrays and diffTypes."
+    apply.__doc__ = f"{name}(x) as a diffType, for x a number, an array or a diffType."
     return apply
 
 

@@ -11,6 +11,10 @@ MUTATIONS = {
         ("constants not turned into Duals in __mul__, so x * 2.5 fails",
          "other = as_dual(other)\n    return Dual(self.value * other.value",
          "return Dual(self.value * other.value"),
+        ("the product handed to diffType",
+         "return Dual(self.value * other.value, self.dvalue * other.value + self.value * other.dvalue)",
+         "r = diffType(self.value, self.dvalue) * diffType(other.value, other.dvalue)\n"
+         "    return Dual(r.value, r.dvalue)"),
     ],
     "0.2": [
         ("quotient rule with the wrong sign",
@@ -32,6 +36,14 @@ MUTATIONS = {
          "x.dvalue / x.value", "x.dvalue * math.log(x.value)"),
         ("exp of a plain number fails: no as_dual",
          "x = as_dual(x)\n    return Dual(math.exp(x.value)", "return Dual(math.exp(x.value)"),
+        ("relu of a plain number fails: no as_dual",
+         "x = as_dual(x)\n    return Dual(max(x.value, 0.0)", "return Dual(max(x.value, 0.0)"),
+        ("log of a plain number returns a float, as math.log does",
+         "x = as_dual(x)\n    return Dual(math.log(x.value)",
+         "if not isinstance(x, Dual):\n        return math.log(x)\n    return Dual(math.log(x.value)"),
+        ("sin handed to diffType's sin",
+         "return Dual(math.sin(x.value), math.cos(x.value) * x.dvalue)",
+         "r = dt.sin(diffType(x.value, x.dvalue))\n    return Dual(r.value, r.dvalue)"),
     ],
     "0.4": [
         ("every input seeded with dvalue 1",
@@ -40,12 +52,35 @@ MUTATIONS = {
          "return f(*inputs).dvalue", "return f(*inputs).value"),
         ("the tangent seeds the next input (off by one)",
          "i == index", "i == index + 1"),
+        ("f's whole result (a diffType) instead of its ε-part",
+         "return f(*inputs).dvalue", "return f(*inputs)"),
+        ("the ε-part wrapped in a list",
+         "return f(*inputs).dvalue", "return [f(*inputs).dvalue]"),
     ],
     "0.5": [
         ("the naive formula log(1 + eˣ), which overflows",
          "np.logaddexp(0.0, x.value)", "np.log(1 + np.exp(x.value))"),
         ("composed from diffType's log and exp",
          "value = np.logaddexp(0.0, x.value)", "return dt.log(1 + dt.exp(x))"),
+        ("composed from numpy's log and exp, which dispatch to diffType's",
+         "value = np.logaddexp(0.0, x.value)", "return np.log(1 + np.exp(x))"),
+        ("the composition with overflow silenced and large x patched",
+         "value = np.logaddexp(0.0, x.value)",
+         "with np.errstate(all='ignore'):\n        r = dt.log(1 + dt.exp(x))\n"
+         "    big = x.value > 700\n"
+         "    return diffType(np.where(big, x.value, r.value), np.where(big, x.dvalue, r.dvalue))"),
+        ("np.where with a branch that overflows where it is not picked",
+         "value = np.logaddexp(0.0, x.value)",
+         "value = np.where(x.value > 0, x.value + np.log1p(np.exp(-x.value)), "
+         "np.log1p(np.exp(x.value)))"),
+        ("scalars only: an if on x.value",
+         "value = np.logaddexp(0.0, x.value)",
+         "value = (x.value + np.log1p(np.exp(-x.value)) if x.value > 0 "
+         "else np.log1p(np.exp(x.value)))"),
+        ("arrays only: assignment by index",
+         "value = np.logaddexp(0.0, x.value)",
+         "value = np.log1p(np.exp(-np.abs(x.value)))\n"
+         "    value[x.value > 0] += x.value[x.value > 0]"),
         ("the naive sigmoid eˣ/(1 + eˣ), which overflows",
          "slope = np.exp(x.value - value)", "slope = np.exp(x.value) / (1 + np.exp(x.value))"),
         ("the sigmoid 1/(1 + e⁻ˣ), which overflows for very negative x",
@@ -63,5 +98,8 @@ MUTATIONS = {
          "        step = at_x.value / at_x.dvalue",
          "fx, h = f(diffType(x)).value, 1e-6\n"
          "        step = fx * 2 * h / (f(diffType(x + h)).value - f(diffType(x - h)).value)"),
+        ("two passes per step, one for f(x) and one for f′(x)",
+         "step = at_x.value / at_x.dvalue",
+         "step = f(diffType(x)).value / at_x.dvalue"),
     ],
 }
