@@ -8,7 +8,7 @@ NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 EXECUTE := $(BIN)/jupyter nbconvert --to notebook --execute --ExecutePreprocessor.timeout=600 \
 	--ExecutePreprocessor.record_timing=False
 
-.PHONY: setup lab test notebooks exercises handouts bench clean
+.PHONY: setup lab test notebooks exercises handouts site bench clean
 
 $(READY): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11 is needed: make PYTHON=/path/to/python3.11")'
@@ -17,13 +17,25 @@ $(READY): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 
-## setup: the venv, the pinned packages, this project, and MNIST checked into data/ ($$MNIST_SOURCE offline)
-setup: $(READY)
+# JupyterLab settings for everyone using this venv (jupyter/overrides.json): no popup asking about
+# Jupyter news, no update checks (the course pins its versions)
+LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
+$(LAB_SETTINGS): jupyter/overrides.json $(READY)
+	mkdir -p $(@D)
+	cp jupyter/overrides.json $@
+
+## setup: the venv, the pinned packages, this project, JupyterLab settings, MNIST checked into data/ ($$MNIST_SOURCE offline)
+setup: $(READY) $(LAB_SETTINGS)
 	$(BIN)/python -m coursekit
 
-## lab: set up, then open the course in JupyterLab at the student versions (exercises/)
-lab: setup
-	$(BIN)/jupyter lab $(LAB_ARGS) exercises
+## lab: set up, then open JupyterLab in my-work/, your own copies of the exercises (see my-work)
+lab: setup my-work
+	$(BIN)/jupyter lab $(LAB_ARGS) my-work
+
+## my-work: copy into my-work/ (yours, git-ignored) the exercises you lack; put course updates beside your copies
+.PHONY: my-work
+my-work: $(READY)
+	$(BIN)/python tools/my_work.py
 
 ## test: set up, then run every test: unit tests with coverage, and strict nbval on the notebooks
 test: setup
@@ -38,11 +50,35 @@ notebooks: setup
 exercises: $(READY)
 	$(BIN)/python tools/make_exercises.py
 
-## handouts: reveal.js slides and static HTML of the executed notebooks, into build/
-handouts: $(READY)
-	$(BIN)/jupyter nbconvert --to slides --SlidesExporter.reveal_scroll=True --output-dir build/slides $(NOTEBOOKS)
-	$(BIN)/jupyter nbconvert --to html --TagRemovePreprocessor.enabled=True \
+# The web pages below work offline: MathJax, reveal.js, require.js, jQuery and the widget renderer are
+# pinned in site/package-lock.json, installed once with npm into site/node_modules (git-ignored)
+WEB_ASSETS := site/node_modules/.installed
+$(WEB_ASSETS): site/package.json site/package-lock.json
+	@command -v npm >/dev/null || { echo "make site and make handouts need Node.js and npm (https://nodejs.org)"; exit 1; }
+	npm ci --prefix site --ignore-scripts --no-audit --no-fund
+	touch $@
+
+# Handouts load those assets from build/vendor/ by relative URLs, so build/ can be copied as a whole.
+# Slides: nbconvert's reveal template without its mermaid.js import, and reveal.js's white theme
+# (the default theme, "simple", imports its fonts from Google Fonts)
+VENDOR := ../vendor
+OFFLINE_HANDOUTS := --HTMLExporter.mathjax_url='$(VENDOR)/mathjax2/MathJax.js?config=TeX-AMS_CHTML-full,Safe' \
+	--HTMLExporter.require_js_url=$(VENDOR)/requirejs/require.js --HTMLExporter.jquery_url=$(VENDOR)/jquery/jquery.min.js \
+	--HTMLExporter.widget_renderer_url=$(VENDOR)/html-manager/embed-amd.js
+OFFLINE_SLIDES := --template reveal_offline --TemplateExporter.extra_template_basedirs=site/nbconvert_templates \
+	--SlidesExporter.reveal_url_prefix=$(VENDOR)/reveal.js --SlidesExporter.reveal_theme=white
+
+## handouts: reveal.js slides and static HTML (no speaker notes) of the executed notebooks, into build/; offline
+handouts: $(READY) $(WEB_ASSETS)
+	$(BIN)/python site/offline_assets.py build/vendor handouts
+	$(BIN)/jupyter nbconvert --to slides $(OFFLINE_SLIDES) --SlidesExporter.reveal_scroll=True $(OFFLINE_HANDOUTS) \
+		--output-dir build/slides $(NOTEBOOKS)
+	$(BIN)/jupyter nbconvert --to html $(OFFLINE_HANDOUTS) --TagRemovePreprocessor.enabled=True \
 		--TagRemovePreprocessor.remove_cell_tags='{"instructor"}' --output-dir build/html $(NOTEBOOKS)
+
+## site: the course website (Sphinx) from the executed notebooks, without running them, into build/site/; offline
+site: $(READY) $(WEB_ASSETS)
+	$(BIN)/sphinx-build -q -W --keep-going -b html -c site -d build/doctrees . build/site
 
 ## bench: print the course's benchmark figures
 bench: setup
