@@ -9,10 +9,12 @@ Index convention of the whole course: input pixel i, hidden unit j, output k, so
 z_j = Σ_i p_i w_ij + a_j, h_j = ReLU(z_j) and o_k = Σ_j h_j v_jk + b_k.
 """
 
+import contextlib
 import functools
 import gzip
 import hashlib
 import inspect
+import itertools
 import os
 import shutil
 import statistics
@@ -183,6 +185,25 @@ def measure(function, repeat=5, min_seconds=0.2):
     return Timing(statistics.median(per_call), min(per_call), max(per_call), calls)
 
 
+def measure_in_turns(functions, rounds=10, seconds_per_turn=0.02):
+    """The best seconds per call of each function in a dict {name: function}, in CPU time and
+    timed in turns: each round runs every function for about seconds_per_turn. CPU time leaves
+    out the waits for a core, and the turns expose all functions to the same machine, so that
+    their ratios hold on a busy machine too (notebook 01). For code on one thread: CPU time adds
+    up all threads of the process."""
+    clock = time.perf_counter if sys.platform == "win32" else time.process_time  # Windows: 16 ms
+    timers = {name: timeit.Timer(function, timer=clock) for name, function in functions.items()}
+    calls = dict.fromkeys(timers, 1)
+    for name, timer in timers.items():  # double the calls until a turn lasts seconds_per_turn
+        while timer.timeit(calls[name]) < seconds_per_turn:
+            calls[name] *= 2
+    best = dict.fromkeys(timers, float("inf"))
+    for _ in range(rounds):
+        for name, timer in timers.items():
+            best[name] = min(best[name], timer.timeit(calls[name]) / calls[name])
+    return best
+
+
 DURATION_UNITS = (("years", SECONDS_PER_YEAR), ("days", 86400), ("h", 3600), ("min", 60), ("s", 1),
                   ("ms", 1e-3), ("µs", 1e-6), ("ns", 1e-9))
 
@@ -242,55 +263,195 @@ def machine_info():
 
 # --- Forward mode at scale (notebook 03) ---------------------------------------------------------
 
-class ForwardModeGradient:
-    """∂L/∂θ by forward mode with torch.func: one jvp per parameter θ_i, along the one-hot tangent e_i,
-    batched with vmap over a chunk of tangents at a time.
+CPU_TANGENT_BYTES = 2**27  # 128 MiB for a chunk of tangents on the CPU: 54 of w; fits in Binder
+TRAINING_IMAGES, EPOCHS = 60_000, 1000  # an epoch is one gradient per training image
 
-    `loss(*parameters)` is a scalar function of the Parameters. The chunk's tangents live in one
-    buffer per parameter, reused from chunk to chunk: allocating fresh ones would cost more than the
-    jvp itself.
+
+def tangent_memory_budget(device):
+    """Bytes for one chunk of tangents on `device`: on a GPU, a quarter of its free memory, which
+    leaves room for the rest (an 8 GB card works too); on the CPU, CPU_TANGENT_BYTES."""
+    import torch
+    device = torch.device(device)
+    if device.type == "cuda":
+        free, _ = torch.cuda.mem_get_info(device)
+        return free // 4
+    return CPU_TANGENT_BYTES
+
+
+class ForwardModeGradient:
+    """∂L/∂θ by forward mode with torch.func: one jvp per parameter θ_i, along the one-hot tangent
+    e_i, batched with vmap over a chunk of tangents at a time.
+
+    `loss(*parameters)` is a scalar function of the Parameters. A chunk holds as many tangents as
+    fit `memory_budget` bytes (default: `tangent_memory_budget`). They live in one buffer of that
+    size, all zeros but for the chunk's ones, reused from chunk to chunk: allocating and zeroing
+    fresh tangents would cost more than the jvp itself.
     """
 
-    def __init__(self, loss, parameters, chunk_size):
-        self.loss, self.parameters, self.chunk_size = loss, parameters, chunk_size
-        self._tangents = {}
+    def __init__(self, loss, parameters, memory_budget=None):
+        self.loss, self.parameters = loss, parameters
+        self.memory_budget = memory_budget or tangent_memory_budget(parameters.w.device)
+        self._buffer = None  # allocated on first use
 
-    def partials(self, name, indices):
-        """∂L/∂θ for the entries `indices` (into the flattened tensor) of parameter `name`."""
+    def chunk_size(self, name):
+        """How many tangents of parameter `name` fit the memory budget (at most one per entry)."""
+        primal = getattr(self.parameters, name)
+        tangent_bytes = primal.numel() * primal.element_size()
+        if tangent_bytes > self.memory_budget:
+            raise ValueError(f"one tangent of {name} needs {tangent_bytes:,} bytes, more than the "
+                             f"memory budget of {self.memory_budget:,}")
+        return min(self.memory_budget // tangent_bytes, primal.numel())
+
+    @contextlib.contextmanager
+    def one_hot_tangents(self, name, indices):
+        """The tangents e_i of parameter `name` for the entries i in `indices` (of the flattened
+        tensor), as one tensor (len(indices), *shape): a view of the buffer, zeroed afterwards."""
         import torch
-        from torch.func import jvp, vmap
         primal = getattr(self.parameters, name)
         indices = torch.as_tensor(indices, device=primal.device)
-        if len(indices) > self.chunk_size:
-            raise ValueError(f"{len(indices)} tangents do not fit a chunk of {self.chunk_size}")
-        if name not in self._tangents:
-            self._tangents[name] = primal.new_zeros((self.chunk_size, *primal.shape))
-        tangents = self._tangents[name][:len(indices)]
-        one_hot_entries = (torch.arange(len(indices), device=primal.device), indices)
+        if len(indices) > self.chunk_size(name):
+            raise ValueError(f"{len(indices)} tangents of {name} do not fit a chunk of "
+                             f"{self.chunk_size(name)} ({self.memory_budget:,} bytes)")
+        if self._buffer is None or self._buffer.dtype != primal.dtype:
+            self._buffer = primal.new_zeros(self.memory_budget // primal.element_size())
+        tangents = self._buffer[:len(indices) * primal.numel()].view(len(indices), *primal.shape)
+        ones = (torch.arange(len(indices), device=primal.device), indices)
+        tangents.view(len(indices), -1)[ones] = 1.0
+        try:
+            yield tangents
+        finally:
+            tangents.view(len(indices), -1)[ones] = 0.0  # all zeros again, for the next chunk
 
-        def loss_of(x):
+    def partials(self, name, indices):
+        """∂L/∂θ_i for the entries i in `indices` of parameter `name` (flattened): one jvp along
+        each one-hot tangent e_i, all of them at once with vmap."""
+        from torch.func import jvp, vmap
+        primal = getattr(self.parameters, name)
+
+        def loss_of(x):  # L as a function of this one parameter
             return self.loss(*self.parameters._replace(**{name: x}))
 
         def derivative_along(tangent):
-            return jvp(loss_of, (primal,), (tangent,))[1]
+            _, derivative = jvp(loss_of, (primal,), (tangent,))
+            return derivative
 
-        tangents.view(len(indices), -1)[one_hot_entries] = 1.0
-        try:
+        with self.one_hot_tangents(name, indices) as tangents:
             return vmap(derivative_along)(tangents)
-        finally:
-            tangents.view(len(indices), -1)[one_hot_entries] = 0.0  # ready for the next chunk
 
     def gradient(self):
         """Every partial derivative, chunk by chunk: Parameters of gradient tensors."""
         import torch
 
         def of(name, primal):
-            starts = range(0, primal.numel(), self.chunk_size)
-            chunks = [self.partials(name, torch.arange(start, min(start + self.chunk_size, primal.numel())))
-                      for start in starts]
-            return torch.cat(chunks).view(primal.shape)
+            chunks = torch.arange(primal.numel(), device=primal.device).split(self.chunk_size(name))
+            return torch.cat([self.partials(name, chunk) for chunk in chunks]).view(primal.shape)
 
         return Parameters(*(of(name, primal) for name, primal in self.parameters._asdict().items()))
+
+    def chunk_seconds(self, name, count):
+        """Wall seconds of one call of `partials` on the first `count` entries of `name`."""
+        import torch
+        start = time.perf_counter()
+        self.partials(name, range(count))
+        if self.parameters.w.is_cuda:
+            torch.cuda.synchronize()  # a GPU runs asynchronously: wait until it is done
+        return time.perf_counter() - start
+
+
+class CostModel(NamedTuple):
+    """t(n) = fixed + per_tangent · n: the seconds of one batched call on a chunk of n tangents."""
+    fixed: float  # t0: the cost of a call, whatever its size (vmap's set-up, the primal pass)
+    per_tangent: float  # c: what each further tangent adds
+
+    def __call__(self, n):
+        return self.fixed + self.per_tangent * n
+
+    @classmethod
+    def through(cls, n1, t1, n2, t2):
+        """The straight line through two measurements (n1, t1) and (n2, t2)."""
+        per_tangent = (t2 - t1) / (n2 - n1)
+        return cls(t1 - per_tangent * n1, per_tangent)
+
+
+def batched_jvp_cost(forward_mode, name="w", repeat=30):
+    """Time forward_mode.partials on parameter `name` for chunks of an eighth, a half and all of the
+    largest chunk that fits the memory budget, and fit a CostModel to the two smaller ones: the
+    whole chunk is left to test it on. The sizes take turns, so that all see the same machine
+    load, and each keeps its fastest time (noise only ever adds time). Returns (CostModel,
+    {chunk size: fastest seconds})."""
+    largest = forward_mode.chunk_size(name)
+    if largest < 4:
+        raise ValueError(f"a cost model needs chunks of several sizes: the memory budget of "
+                         f"{forward_mode.memory_budget:,} bytes holds {largest} tangents of {name}")
+    fastest = dict.fromkeys((max(1, largest // 8), largest // 2, largest), float("inf"))
+    forward_mode.chunk_seconds(name, largest)  # warm-up: allocates the buffer
+    for _ in range(repeat):
+        for n in fastest:
+            fastest[n] = min(fastest[n], forward_mode.chunk_seconds(name, n))
+    (n1, t1), (n2, t2), _ = fastest.items()
+    return CostModel.through(n1, t1, n2, t2), fastest
+
+
+@contextlib.contextmanager
+def on_one_core():
+    """Inside the block, numpy's BLAS and PyTorch compute on one CPU core, as the notebooks time
+    them (notebook 01): on a busy machine, threads split over cores wait for one another."""
+    import torch
+    from threadpoolctl import threadpool_limits
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        with threadpool_limits(limits=1, user_api="blas"):
+            yield
+    finally:
+        torch.set_num_threads(threads)
+
+
+def fastest_seconds(function, calls=100, min_seconds=0.5):
+    """Seconds of the fastest call of function(), over at least `calls` calls and `min_seconds`.
+    Timing noise only ever adds time, and short calls spread over a while find the quiet moments
+    of a busy machine: the fastest is a robust estimate of what a call costs, where the median
+    of notebook 01's `measure` drifts with the load."""
+    fastest, stop = float("inf"), time.perf_counter() + min_seconds
+    for call in itertools.count():
+        start = time.perf_counter()
+        function()
+        fastest = min(fastest, time.perf_counter() - start)
+        if call + 1 >= calls and time.perf_counter() >= stop:
+            return fastest
+
+
+def vectorized_forward_mode(dual_type, p, parameters, name="v", index=(5, 2), only_seeded=False):
+    """Forward mode on array-valued duals: one tangent per pass, the one-hot tangent of entry
+    `index` of parameter `name`. Every parameter is a dual_type (zero tangents cost as much as
+    any), or, with only_seeded, only `name` (the others stay arrays). Returns (o, the seconds of
+    the fastest of many passes: see `fastest_seconds`)."""
+    duals = Parameters(*(dual_type(x) if not only_seeded or field == name else x
+                         for field, x in zip(Parameters._fields, parameters)))
+    seeded = getattr(duals, name).dvalue
+
+    def one_tangent():
+        seeded[index] = 1.0
+        try:
+            return forward(p, *duals)
+        finally:
+            seeded[index] = 0.0
+
+    return one_tangent(), fastest_seconds(one_tangent)
+
+
+class TrainingTime(NamedTuple):
+    gradient: float  # seconds for one gradient: of one image, or of one minibatch
+    epoch: float  # one gradient per minibatch of the 60,000 training images
+    epochs: float  # 1000 epochs, unless told otherwise
+
+
+def training_time(gradient_seconds, batch_size=1, images=TRAINING_IMAGES, epochs=EPOCHS):
+    """From the seconds of one gradient to those of an epoch and of `epochs` epochs. An epoch takes
+    one gradient per minibatch: per image when batch_size is 1, as forward mode needs."""
+    steps = -(-images // batch_size)  # the last minibatch may be smaller
+    return TrainingTime(gradient_seconds, steps * gradient_seconds,
+                        epochs * steps * gradient_seconds)
 
 
 # --- Training (notebook 04) ----------------------------------------------------------------------
@@ -301,71 +462,120 @@ def default_device():
     return torch.device("cuda" if torch.cuda.is_available() else "cpu")
 
 
-def mnist_tensors(device=None, root=None):
-    """MNIST as float32 tensors on `device`: (train_images, train_labels, test_images, test_labels).
-    Images are rows of 784 pixels, normalized with the training set's mean and standard deviation."""
+class Split(NamedTuple):
+    """Images and labels of one part of MNIST, as tensors on the training device."""
+    images: Any  # (n, 784) uint8 pixels 0 to 255; `normalize` turns a batch into network inputs
+    labels: Any  # (n,) int64 digits
+
+
+class MNISTSplits(NamedTuple):
+    train: Split  # what the network learns from
+    validation: Split  # held out from the training images: for choosing among the epochs
+    test: Split  # the 10,000 test images: reported once, at the very end
+
+
+def mnist_tensors(device=None, validation_size=10_000, root=None):
+    """MNIST on `device` in three splits: the last `validation_size` of the 60,000 training images
+    are the validation split, the others the training split. Pixels stay uint8 (a quarter of
+    float32's memory) until `normalize` turns a batch into inputs."""
     import torch
     data = mnist_arrays(root)
-    device = device or default_device()
-    train_pixels, test_pixels = (torch.from_numpy(x).float().div_(255)
-                                 for x in (data.train_images, data.test_images))
-    mean, std = train_pixels.mean(), train_pixels.std()
-    return (train_pixels.sub_(mean).div_(std).to(device), torch.from_numpy(data.train_labels).to(device),
-            test_pixels.sub_(mean).div_(std).to(device), torch.from_numpy(data.test_labels).to(device))
+    if not 0 < validation_size < len(data.train_labels):
+        raise ValueError(f"validation_size must be between 1 and 59,999, not {validation_size}")
+    n_train = len(data.train_labels) - validation_size
+
+    def split(images, labels):  # shares the cached arrays' memory on the CPU: no copy
+        with warnings.catch_warnings():  # they are read-only, and nothing here writes to them
+            warnings.filterwarnings("ignore", "The given NumPy array is not writable")
+            return Split(torch.from_numpy(images).to(device), torch.from_numpy(labels).to(device))
+
+    return MNISTSplits(split(data.train_images[:n_train], data.train_labels[:n_train]),
+                       split(data.train_images[n_train:], data.train_labels[n_train:]),
+                       split(data.test_images, data.test_labels))
 
 
-def accuracy(parameters, images, labels, batch_size=10_000):
-    """The fraction of images whose highest score is their label."""
+PIXEL_MEAN, PIXEL_STD = 33.40, 78.67  # of the training split's pixels, 0 to 255 (notebook 04)
+
+
+def normalize(images):
+    """uint8 pixels (n, 784) → float32 network inputs, centred with unit variance on the training
+    split, so that the first layer starts with activations of order 1."""
+    if str(images.dtype) != "torch.uint8":  # normalizing twice would go unnoticed
+        raise TypeError(f"normalize takes uint8 pixels, not {images.dtype}")
+    return images.float().sub_(PIXEL_MEAN).div_(PIXEL_STD)  # in place: one new tensor, not three
+
+
+def predict_scores(parameters, images, batch_size=1000):
+    """The scores o (n, 10) of uint8 images (n, 784), without autograd. A batch at a time: the
+    hidden layer of all 10,000 test images at once would take 31 MB, twice."""
     import torch
     with torch.no_grad():
-        correct = sum((forward_torch(x, *parameters).argmax(1) == y).sum().item()
-                      for x, y in zip(images.split(batch_size), labels.split(batch_size)))
-    return correct / len(labels)
+        return torch.cat([forward_torch(normalize(batch), *parameters)
+                          for batch in images.split(batch_size)])
 
 
-def train(parameters, data, epochs=10, batch_size=256, max_lr=3e-3, label_smoothing=0.1, seed=0,
-          progress=True):
-    """Minibatch training with Adam and a one-cycle learning rate (see notebook 04 for each choice).
+def accuracy(parameters, split):
+    """The fraction of the split's images whose highest score is their label."""
+    correct = predict_scores(parameters, split.images).argmax(1) == split.labels
+    return correct.sum().item() / len(split.labels)
 
-    data: mnist_tensors(). Returns one dict per epoch: loss, train_accuracy (measured on the fly,
-    while the parameters change), test_accuracy and training seconds.
-    """
+
+def shuffled_batches(split, batch_size, generator):
+    """One epoch of (images, labels) minibatches, drawn without replacement in a random order."""
+    import torch
+    order = torch.randperm(len(split.labels), generator=generator).to(split.labels.device)
+    for batch in order.split(batch_size):
+        yield split.images[batch], split.labels[batch]
+
+
+LABEL_SMOOTHING = 0.1  # the target puts 0.91 on the label and 0.01 on each other digit
+
+
+def fit_epoch(parameters, optimizer, schedule, batches):
+    """One pass over the batches, one optimizer step per batch. Returns the epoch's mean loss and
+    accuracy, both measured on the fly, while the parameters change."""
+    import torch
+    loss_sum = correct = count = 0
+    for images, labels in batches:
+        scores = forward_torch(normalize(images), *parameters)
+        loss = torch.nn.functional.cross_entropy(scores, labels, label_smoothing=LABEL_SMOOTHING)
+        optimizer.zero_grad()  # .grad accumulates: reset it before every backward pass
+        loss.backward()
+        optimizer.step()
+        schedule.step()
+        with torch.no_grad():  # summed on the device: no waiting for a GPU at every step
+            loss_sum += loss * len(labels)
+            correct += (scores.argmax(1) == labels).sum()
+        count += len(labels)
+    return loss_sum.item() / count, correct.item() / count
+
+
+class Epoch(NamedTuple):
+    epoch: int  # 1, 2, …
+    loss: float  # mean training loss, label smoothing included
+    train_accuracy: float  # measured during the epoch, while the parameters change
+    validation_accuracy: float  # after the epoch
+    seconds: float  # the epoch's training, without the validation
+    parameters: Parameters  # a copy, taken after the epoch: the candidates of model selection
+
+
+def fit(parameters, data, epochs=10, batch_size=256, max_lr=3e-3):
+    """Train on data.train with Adam and a one-cycle learning rate (notebook 04 explains why).
+    Returns one Epoch per epoch, each with a copy of the parameters to choose from on validation."""
     import torch
     from tqdm.auto import tqdm
-    train_images, train_labels, test_images, test_labels = data
     optimizer = torch.optim.Adam(parameters, lr=max_lr)
-    steps_per_epoch = -(-len(train_labels) // batch_size)
-    schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr, total_steps=epochs * steps_per_epoch)
-    generator = torch.Generator().manual_seed(seed)
-    synchronize = torch.cuda.synchronize if train_images.is_cuda else lambda: None
-    history = []
-    bar = tqdm(total=epochs * steps_per_epoch, desc="training", unit="step", disable=not progress)
-    for epoch in range(1, epochs + 1):
+    schedule = torch.optim.lr_scheduler.OneCycleLR(
+        optimizer, max_lr, epochs=epochs, steps_per_epoch=-(-len(data.train.labels) // batch_size))
+    generator, history = torch.Generator().manual_seed(0), []
+    for epoch in (bar := tqdm(range(1, epochs + 1), desc="training", unit="epoch")):
         start = time.perf_counter()
-        loss_sum = torch.zeros((), device=train_images.device)
-        correct = torch.zeros((), device=train_images.device)
-        order = torch.randperm(len(train_labels), generator=generator).to(train_images.device)
-        for batch in order.split(batch_size):
-            images, labels = train_images[batch], train_labels[batch]
-            scores = forward_torch(images, *parameters)
-            loss = torch.nn.functional.cross_entropy(scores, labels, label_smoothing=label_smoothing)
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            optimizer.step()
-            schedule.step()
-            with torch.no_grad():  # summed on the device: no waiting for the GPU at every step
-                loss_sum += loss * len(batch)
-                correct += (scores.argmax(1) == labels).sum()
-            bar.update()
-        synchronize()
-        epoch_seconds = time.perf_counter() - start
-        history.append({"epoch": epoch, "loss": loss_sum.item() / len(train_labels),
-                        "train_accuracy": correct.item() / len(train_labels),
-                        "test_accuracy": accuracy(parameters, test_images, test_labels),
-                        "seconds": epoch_seconds})
-        bar.set_postfix(loss=f"{history[-1]['loss']:.3f}",
-                        test_accuracy=f"{history[-1]['test_accuracy']:.2%}")
-    bar.close()
+        loss, train_accuracy = fit_epoch(parameters, optimizer, schedule,
+                                         shuffled_batches(data.train, batch_size, generator))
+        seconds = time.perf_counter() - start  # fit_epoch's .item() has waited for a GPU
+        history.append(Epoch(epoch, loss, train_accuracy, accuracy(parameters, data.validation),
+                             seconds, Parameters(*(x.detach().clone() for x in parameters))))
+        bar.set_postfix(validation_accuracy=f"{history[-1].validation_accuracy:.2%}")
     return history
 
 
