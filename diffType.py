@@ -38,13 +38,16 @@ __all__ = ["diffType", "derivative", "exp", "log", "sin", "cos", "tanh", "sqrt",
 _FLOATS = {float, np.float64}  # the types a scalar diffType stores without conversion
 
 
-def _as_real(x, name):
-    """Check that x is a real number or a real array; return it as a float or a float array."""
+def _as_real(x, name, copy=True):
+    """Check that x is a real number or a real array; return it as a float or a float array.
+    A diffType copies what it stores (changing d.dvalue[i] must never change the caller's array);
+    an operand is only read, and copying a 784×784 w at every operation would cost more than
+    the operation."""
     if isinstance(x, (numbers.Real, np.number)) and not isinstance(x, np.complexfloating):
         return float(x)
     if isinstance(x, (np.ndarray, list, tuple)):
         try:
-            array = np.array(x)  # a copy: changing d.dvalue[i] must never change the caller's array
+            array = np.array(x) if copy else np.asarray(x)
         except ValueError as error:  # ragged nested lists
             raise ValueError(f"diffType {name}: {x!r:.60} is not a rectangular array "
                              f"({error})") from None
@@ -66,7 +69,7 @@ def _lift(x):
     """Turn a constant into a diffType with derivative 0; pass a diffType through."""
     if isinstance(x, diffType):
         return x
-    value = _as_real(x, "operand")
+    value = _as_real(x, "operand", copy=False)
     return _dual(value, np.zeros_like(value) if isinstance(value, np.ndarray) else 0.0)
 
 
@@ -120,7 +123,7 @@ class diffType:
 
     def __matmul__(self, other):  # product rule for matrix products
         if not isinstance(other, diffType):  # d(x @ c) = dx @ c: skip the product with c's zeros
-            c = _lift(other).value
+            c = _as_real(other, "operand", copy=False)
             return _dual(_scalar_or_array(self.value @ c), _scalar_or_array(self.dvalue @ c))
         return _dual(_scalar_or_array(self.value @ other.value),
                      _scalar_or_array(self.dvalue @ other.value + self.value @ other.dvalue))
@@ -154,7 +157,7 @@ class diffType:
         return _lift(other) / self
 
     def __rmatmul__(self, other):  # d(c @ x) = c @ dx
-        c = _lift(other).value
+        c = _as_real(other, "operand", copy=False)
         return _dual(_scalar_or_array(c @ self.value), _scalar_or_array(c @ self.dvalue))
 
     def __rpow__(self, base):

@@ -351,3 +351,14 @@ def test_chain_rule(f, g, x):
     f, g = SMOOTH[f], SMOOTH[g]
     inner = g(diffType(x)).value
     assert close(derivative(lambda t: f(g(t)), x), derivative(f, inner) * derivative(g, x))
+
+
+def test_constant_operands_are_read_not_copied_and_stored_values_are_copies():
+    w = np.arange(6.0).reshape(2, 3)
+    x = diffType(np.ones(2), np.array([1.0, 0.0]))
+    result = x @ w
+    np.testing.assert_array_equal(result.dvalue, w[0])
+    stored = diffType(w)
+    w[0, 0] = 100.0  # the caller changes its array afterwards
+    assert stored.value[0, 0] == 0.0 and result.value[0] == 3.0
+    assert dt._as_real(w, "operand", copy=False) is w
