@@ -14,9 +14,13 @@ import nbformat
 from nbclient import NotebookClient
 
 PEAK_MEMORY_CODE = """\
-import resource as _resource, sys as _sys
-_unit = 1 if _sys.platform == "darwin" else 1024  # ru_maxrss: bytes on macOS, kilobytes on Linux
-print(_resource.getrusage(_resource.RUSAGE_SELF).ru_maxrss * _unit)
+import pathlib as _pathlib, resource as _resource, sys as _sys
+_status = _pathlib.Path("/proc/self/status")
+if _status.is_file():  # Linux: VmHWM, this process's own peak (ru_maxrss starts at its parent's)
+    print(next(int(line.split()[1]) * 1024 for line in _status.read_text().splitlines()
+               if line.startswith("VmHWM:")))
+else:  # macOS: ru_maxrss, in bytes there
+    print(_resource.getrusage(_resource.RUSAGE_SELF).ru_maxrss)
 """
 
 
@@ -57,7 +61,7 @@ class KernelSession(contextlib.AbstractContextManager):
         return CellResult(None, "", text)
 
     def peak_memory_bytes(self):
-        """The kernel's peak resident memory so far (ru_maxrss), in bytes."""
+        """The kernel's peak resident memory so far, in bytes."""
         result = self.run(PEAK_MEMORY_CODE)
         assert result.error is None, result
         return int(result.text.split()[-1])
