@@ -14,7 +14,6 @@ import functools
 import gzip
 import hashlib
 import inspect
-import itertools
 import os
 import shutil
 import statistics
@@ -185,6 +184,28 @@ def measure(function, repeat=5, min_seconds=0.2):
     return Timing(statistics.median(per_call), min(per_call), max(per_call), calls)
 
 
+class on_one_core:  # lowercase: it reads as an action, like contextlib.suppress
+    """numpy's BLAS, and PyTorch if it is imported, compute on one CPU core: from this call on
+    (`on_one_core()` in a notebook) or inside a `with on_one_core():` block. The notebooks time on
+    one core (notebook 01): on a busy machine, threads split over cores wait for one another."""
+
+    def __init__(self):
+        from threadpoolctl import threadpool_limits
+        self._torch = sys.modules.get("torch")  # importing it here would cost 0.5 GB
+        self._torch_threads = self._torch and self._torch.get_num_threads()
+        if self._torch:
+            self._torch.set_num_threads(1)
+        self._blas = threadpool_limits(limits=1, user_api="blas")
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self._blas.restore_original_limits()
+        if self._torch:
+            self._torch.set_num_threads(self._torch_threads)
+
+
 def measure_in_turns(functions, rounds=10, seconds_per_turn=0.02):
     """The best seconds per call of each function in a dict {name: function}, in CPU time and
     timed in turns: each round runs every function for about seconds_per_turn. CPU time leaves
@@ -232,19 +253,22 @@ def print_table(headers, rows):
 
 
 def reverse_mode_seconds(loss, parameters):
-    """Median seconds of loss(*parameters) alone, and of the loss plus loss.backward() (reverse
-    mode): the two sides of the cheap gradient ratio. The parameters themselves are not touched."""
+    """Seconds of loss(*parameters) alone, and of the loss plus loss.backward() (reverse mode),
+    measured in turns: the two sides of the cheap gradient ratio. The parameters stay untouched."""
     import torch
     leaves = parameters.map(lambda x: x.detach().clone().requires_grad_())
+
+    def forward_only():
+        with torch.no_grad():
+            loss(*parameters)
 
     def gradient():
         for x in leaves:
             x.grad = None
         loss(*leaves).backward()
 
-    with torch.no_grad():
-        forward_only = measure(lambda: loss(*parameters)).median
-    return forward_only, measure(gradient).median
+    seconds = measure_in_turns({"forward": forward_only, "gradient": gradient})
+    return seconds["forward"], seconds["gradient"]
 
 
 def machine_info():
@@ -284,8 +308,8 @@ class ForwardModeGradient:
 
     `loss(*parameters)` is a scalar function of the Parameters. A chunk holds as many tangents as
     fit `memory_budget` bytes (default: `tangent_memory_budget`). They live in one buffer of that
-    size, all zeros but for the chunk's ones, reused from chunk to chunk: allocating and zeroing
-    fresh tangents would cost more than the jvp itself.
+    size, all zeros but for the chunk's ones, reused from chunk to chunk: zeroing fresh tangents
+    would write as many bytes as the jvp reads.
     """
 
     def __init__(self, loss, parameters, memory_budget=None):
@@ -392,40 +416,13 @@ def batched_jvp_cost(forward_mode, name="w", repeat=30):
     return CostModel.through(n1, t1, n2, t2), fastest
 
 
-@contextlib.contextmanager
-def on_one_core():
-    """Inside the block, numpy's BLAS and PyTorch compute on one CPU core, as the notebooks time
-    them (notebook 01): on a busy machine, threads split over cores wait for one another."""
-    import torch
-    from threadpoolctl import threadpool_limits
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        with threadpool_limits(limits=1, user_api="blas"):
-            yield
-    finally:
-        torch.set_num_threads(threads)
-
-
-def fastest_seconds(function, calls=100, min_seconds=0.5):
-    """Seconds of the fastest call of function(), over at least `calls` calls and `min_seconds`.
-    Timing noise only ever adds time, and short calls spread over a while find the quiet moments
-    of a busy machine: the fastest is a robust estimate of what a call costs, where the median
-    of notebook 01's `measure` drifts with the load."""
-    fastest, stop = float("inf"), time.perf_counter() + min_seconds
-    for call in itertools.count():
-        start = time.perf_counter()
-        function()
-        fastest = min(fastest, time.perf_counter() - start)
-        if call + 1 >= calls and time.perf_counter() >= stop:
-            return fastest
 
 
 def vectorized_forward_mode(dual_type, p, parameters, name="v", index=(5, 2), only_seeded=False):
     """Forward mode on array-valued duals: one tangent per pass, the one-hot tangent of entry
     `index` of parameter `name`. Every parameter is a dual_type (zero tangents cost as much as
     any), or, with only_seeded, only `name` (the others stay arrays). Returns (o, the seconds of
-    the fastest of many passes: see `fastest_seconds`)."""
+    one pass, by `measure_in_turns`)."""
     duals = Parameters(*(dual_type(x) if not only_seeded or field == name else x
                          for field, x in zip(Parameters._fields, parameters)))
     seeded = getattr(duals, name).dvalue
@@ -437,7 +434,7 @@ def vectorized_forward_mode(dual_type, p, parameters, name="v", index=(5, 2), on
         finally:
             seeded[index] = 0.0
 
-    return one_tangent(), fastest_seconds(one_tangent)
+    return one_tangent(), measure_in_turns({"pass": one_tangent})["pass"]
 
 
 class TrainingTime(NamedTuple):
@@ -479,7 +476,7 @@ def mnist_tensors(device=None, validation_size=10_000, root=None):
     are the validation split, the others the training split. Pixels stay uint8 (a quarter of
     float32's memory) until `normalize` turns a batch into inputs."""
     import torch
-    data = mnist_arrays(root)
+    data, device = mnist_arrays(root), device or default_device()
     if not 0 < validation_size < len(data.train_labels):
         raise ValueError(f"validation_size must be between 1 and 59,999, not {validation_size}")
     n_train = len(data.train_labels) - validation_size
@@ -533,9 +530,9 @@ LABEL_SMOOTHING = 0.1  # the target puts 0.91 on the label and 0.01 on each othe
 
 def fit_epoch(parameters, optimizer, schedule, batches):
     """One pass over the batches, one optimizer step per batch. Returns the epoch's mean loss and
-    accuracy, both measured on the fly, while the parameters change."""
+    accuracy, both measured on the fly while the parameters change, and its seconds."""
     import torch
-    loss_sum = correct = count = 0
+    start, loss_sum, correct, count = time.perf_counter(), 0, 0, 0
     for images, labels in batches:
         scores = forward_torch(normalize(images), *parameters)
         loss = torch.nn.functional.cross_entropy(scores, labels, label_smoothing=LABEL_SMOOTHING)
@@ -547,7 +544,8 @@ def fit_epoch(parameters, optimizer, schedule, batches):
             loss_sum += loss * len(labels)
             correct += (scores.argmax(1) == labels).sum()
         count += len(labels)
-    return loss_sum.item() / count, correct.item() / count
+    mean_loss, train_accuracy = loss_sum.item() / count, correct.item() / count  # waits for a GPU
+    return mean_loss, train_accuracy, time.perf_counter() - start
 
 
 class Epoch(NamedTuple):
@@ -556,27 +554,26 @@ class Epoch(NamedTuple):
     train_accuracy: float  # measured during the epoch, while the parameters change
     validation_accuracy: float  # after the epoch
     seconds: float  # the epoch's training, without the validation
-    parameters: Parameters  # a copy, taken after the epoch: the candidates of model selection
 
 
 def fit(parameters, data, epochs=10, batch_size=256, max_lr=3e-3):
     """Train on data.train with Adam and a one-cycle learning rate (notebook 04 explains why).
-    Returns one Epoch per epoch, each with a copy of the parameters to choose from on validation."""
+    Returns one Epoch per epoch, and a copy of the parameters of the best validation epoch."""
     import torch
     from tqdm.auto import tqdm
     optimizer = torch.optim.Adam(parameters, lr=max_lr)
     schedule = torch.optim.lr_scheduler.OneCycleLR(
         optimizer, max_lr, epochs=epochs, steps_per_epoch=-(-len(data.train.labels) // batch_size))
-    generator, history = torch.Generator().manual_seed(0), []
+    generator, history, chosen = torch.Generator().manual_seed(0), [], None
     for epoch in (bar := tqdm(range(1, epochs + 1), desc="training", unit="epoch")):
-        start = time.perf_counter()
-        loss, train_accuracy = fit_epoch(parameters, optimizer, schedule,
-                                         shuffled_batches(data.train, batch_size, generator))
-        seconds = time.perf_counter() - start  # fit_epoch's .item() has waited for a GPU
+        batches = shuffled_batches(data.train, batch_size, generator)
+        loss, train_accuracy, seconds = fit_epoch(parameters, optimizer, schedule, batches)
         history.append(Epoch(epoch, loss, train_accuracy, accuracy(parameters, data.validation),
-                             seconds, Parameters(*(x.detach().clone() for x in parameters))))
+                             seconds))
         bar.set_postfix(validation_accuracy=f"{history[-1].validation_accuracy:.2%}")
-    return history
+        if max(history, key=lambda row: row.validation_accuracy) is history[-1]:  # first best
+            chosen = Parameters(*(x.detach().clone() for x in parameters))
+    return history, chosen
 
 
 # --- MNIST, checksummed --------------------------------------------------------------------------

@@ -1,71 +1,83 @@
 """Notebook 03 in figures: the cost of one forward-mode tangent, reverse mode, and 1000 epochs.
 
+Every figure comes from the coursekit function that notebook 03 uses for it, on the same inputs:
+test image 123, the original's uniform parameters, float32 for torch, the CPU's tangent budget.
 Run: python benchmarks/bench_cost.py
 """
 
 import functools
-import time
+import sys
+from pathlib import Path
 
-import numpy as np
-import torch
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import coursekit
-from coursekit import forward, load_test_image, measure, seconds, uniform_parameters
-from diffType import diffType
+import torch  # noqa: E402  (after the path: run as a script from any folder)
 
-N_TRAIN, EPOCHS, BATCH = 60_000, 1000, 256
+import coursekit  # noqa: E402
+from coursekit import format_duration  # noqa: E402
+from diffType import diffType  # noqa: E402
+
+BATCH = 256
 
 
-def forward_costs(p, v, w, a, b, label):
-    """Seconds per tangent for scalar diffType, vectorized diffType and batched torch.func.jvp."""
-    lists = [coursekit.nested_lists(x, diffType) for x in (p, v, w, a, b)]
-    lists[2][406][5].dvalue = 1.0
-    start = time.perf_counter()
-    coursekit.forward_loops(*lists)
-    scalar = time.perf_counter() - start
-
-    V, W, A, B = diffType(v), diffType(w), diffType(a), diffType(b)
-    def vectorized_pass():
-        W.dvalue[406, 5] = 1.0
-        forward(p, V, W, A, B)
-        W.dvalue[406, 5] = 0.0
-    vectorized = measure(vectorized_pass).median
-
-    params = {name: torch.as_tensor(x, dtype=torch.float32) for name, x in zip("vwab", (v, w, a, b))}
-    loss = functools.partial(coursekit.cross_entropy_loss, torch.as_tensor(p, dtype=torch.float32), label)
-    batched = coursekit.ForwardModeGradient(loss, params, chunk_size=512)
-    chunk = lambda n: lambda: batched.partials("w", torch.arange(406 * 784, 406 * 784 + n))
-    small, large = measure(chunk(128), repeat=3).median, measure(chunk(512), repeat=3).median
-    return {"scalar diffType": scalar, "vectorized diffType": vectorized,
-            "batched jvp, chunks of 512": (large - small) / (512 - 128)}, params, loss
+def forward_mode_rows(p, label, parameters):
+    """Rows for the three ways of one tangent, the cost model, and what a tangent reads."""
+    scalar = coursekit.scalar_forward_mode(diffType, p, parameters)
+    _, vectorized = coursekit.vectorized_forward_mode(diffType, p, parameters)
+    params32 = parameters.map(lambda x: torch.as_tensor(x, dtype=torch.float32))
+    loss = functools.partial(coursekit.cross_entropy_loss,
+                             torch.as_tensor(p, dtype=torch.float32), label)
+    forward_mode = coursekit.ForwardModeGradient(loss, params32, coursekit.CPU_TANGENT_BYTES)
+    cost, fastest = coursekit.batched_jvp_cost(forward_mode)
+    largest = forward_mode.chunk_size("w")
+    p32 = torch.as_tensor(p, dtype=torch.float32)
+    with forward_mode.one_hot_tangents("w", range(largest)) as tangents:
+        product = coursekit.measure_in_turns({"p·ẇ": lambda: p32 @ tangents})["p·ẇ"] / largest
+    per_tangent = {"scalar diffType": scalar.pass_seconds,
+                   "vectorized diffType": vectorized,
+                   "batched jvp": cost.per_tangent}
+    rows = [(f"per tangent: {method}", format_duration(c), "") for method, c in per_tangent.items()]
+    rows += [
+        ("batched jvp: fixed cost per call t0", format_duration(cost.fixed), ""),
+        (f"batched jvp: {largest} tangents (the whole chunk), measured / predicted",
+         f"{fastest[largest] / cost(largest):.2f}", "0.9 to 1.1"),
+        ("batched jvp per tangent / the product p·ẇ alone", f"{cost.per_tangent / product:.2f}",
+         ""),
+        ("scalar / vectorized diffType, per tangent",
+         f"{scalar.pass_seconds / vectorized:,.0f}", "≥ 1000"),
+    ]
+    return rows, per_tangent, params32, loss
 
 
 def run():
-    p, label = load_test_image()
-    v, w, a, b = uniform_parameters(seed=0)
-    per_tangent, params, loss = forward_costs(p, v, w, a, b, label)
-    train, _ = coursekit.mnist_datasets()
-    images, labels = train.data[:BATCH].reshape(BATCH, 784).float() / 255, train.targets[:BATCH]
-    forward_one, reverse_one = coursekit.reverse_mode_seconds(loss, params)
-    batch_loss = functools.partial(coursekit.cross_entropy_loss, images, labels)
-    forward_batch, reverse_batch = coursekit.reverse_mode_seconds(batch_loss, params)
-    epoch_reverse = -(-N_TRAIN // BATCH) * reverse_batch
-    rows = [(f"forward mode per tangent: {name}", c * 1e3, "ms", "") for name, c in per_tangent.items()]
-    rows += [
-        ("reverse mode, one image: forward + backward", reverse_one * 1e6, "µs", ""),
-        ("reverse / forward, one image", reverse_one / forward_one, "×", "≤ 5 (cheap gradient)"),
-        (f"reverse mode, {BATCH} images: forward + backward", reverse_batch * 1e3, "ms", ""),
-        (f"reverse / forward, {BATCH} images", reverse_batch / forward_batch, "×", "≤ 5 (cheap gradient)"),
-    ]
-    for name, c in per_tangent.items():
-        rows.append((f"1000 epochs, forward: {name}", EPOCHS * N_TRAIN * coursekit.N_PARAMETERS * c / 3.156e7,
-                     "yr", ""))
-    rows.append((f"1000 epochs, reverse: minibatches of {BATCH}", EPOCHS * epoch_reverse / 3600, "h", ""))
-    assert np.isfinite([value for _, value, _, _ in rows]).all()
+    """Rows of (figure, value, goal), timed on one core as the notebooks time them."""
+    with coursekit.on_one_core():
+        return figures()
+
+
+def figures():
+    p, label = coursekit.load_test_image()
+    rows, per_tangent, params32, loss = forward_mode_rows(p, label, coursekit.uniform_parameters())
+    test = coursekit.mnist_arrays()
+    batch_loss = functools.partial(coursekit.cross_entropy_loss,
+                                   torch.tensor(test.test_images[:BATCH]).float() / 255,
+                                   torch.tensor(test.test_labels[:BATCH]))
+    reverse = {"one image": coursekit.reverse_mode_seconds(loss, params32),
+               f"{BATCH} images": coursekit.reverse_mode_seconds(batch_loss, params32)}
+    for name, (forward_seconds, gradient_seconds) in reverse.items():
+        rows += [(f"reverse mode, {name}: forward + backward",
+                  format_duration(gradient_seconds), ""),
+                 (f"reverse / forward, {name}", f"{gradient_seconds / forward_seconds:.2f}",
+                  "≤ 5 (cheap gradient)")]
+    for method, c in per_tangent.items():
+        thousand = coursekit.training_time(coursekit.N_PARAMETERS * c).epochs
+        rows.append((f"1000 epochs, forward mode: {method}", format_duration(thousand), ""))
+    minibatches = coursekit.training_time(reverse[f"{BATCH} images"][1], batch_size=BATCH)
+    rows.append((f"1000 epochs, reverse mode: minibatches of {BATCH}",
+                 format_duration(minibatches.epochs), ""))
     return rows
 
 
 if __name__ == "__main__":
-    from run_all import print_table
     print(coursekit.machine_info())
-    print_table("Cost of forward mode, and reverse mode (notebook 03)", run())
+    coursekit.print_table(["figure", "value", "goal"], run())

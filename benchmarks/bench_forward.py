@@ -1,16 +1,22 @@
-"""Notebooks 01 and 02 in figures: the plain forward pass, and one ∂o/∂v_ij by dual numbers.
+"""Notebooks 01 and 02 in figures: the plain forward pass, and one ∂o/∂v_jk by dual numbers.
 
+The scalar and vectorized passes are timed by the coursekit functions that the notebooks use.
 Run: python benchmarks/bench_forward.py
 """
 
 import statistics
-import time
+import sys
+from pathlib import Path
 
-import numpy as np
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import coursekit
-from coursekit import forward, forward_loops, load_test_image, measure, nested_lists, uniform_parameters
-from diffType import diffType
+import numpy as np  # noqa: E402  (after the path: run as a script from any folder)
+
+import coursekit  # noqa: E402
+from coursekit import format_duration, forward  # noqa: E402
+from diffType import diffType  # noqa: E402
+
+FLOPS = 2 * 784 * 784 + 2 * 784 + 2 * 784 * 10 + 10  # one forward pass (notebook 01)
 
 
 class MinimalDual:
@@ -27,7 +33,8 @@ class MinimalDual:
 
     def __mul__(self, other):
         if isinstance(other, MinimalDual):
-            return MinimalDual(self.value * other.value, self.dvalue * other.value + self.value * other.dvalue)
+            return MinimalDual(self.value * other.value,
+                               self.dvalue * other.value + self.value * other.dvalue)
         return MinimalDual(self.value * other, self.dvalue * other)
 
     def __gt__(self, other):
@@ -36,55 +43,56 @@ class MinimalDual:
     __radd__, __rmul__ = __add__, __mul__
 
 
-FLOPS = 2 * 784 * 784 + 2 * 784 + 2 * 784 * 10 + 10  # one forward pass (notebook 01)
-
-
-def scalar_pass(number_type, p, v, w, a, b, i=5, j=2):
-    """Seconds to build every entry as a dual and run forward_loops, and the derivative it gives."""
-    start = time.perf_counter()
-    P, V, W, A, B = (nested_lists(x, number_type) for x in (p, v, w, a, b))
-    V[i][j].dvalue = 1.0
-    O = forward_loops(P, V, W, A, B)
-    return time.perf_counter() - start, np.array([x.dvalue for x in O])
-
-
-def run(repeat=3):
-    """Rows of (figure, value, unit, goal)."""
-    p, _ = load_test_image()
-    v, w, a, b = uniform_parameters(seed=0)
-    tangent = np.zeros_like(v)
-    tangent[5, 2] = 1.0
-    W, A, B = diffType(w), diffType(a), diffType(b)
-
-    plain = measure(lambda: forward(p, v, w, a, b)).median
-    square = np.random.default_rng(2).random((1024, 1024))
-    peak = 2 * 1024**3 / measure(lambda: square @ square, repeat=3).median
-    all_dual = measure(lambda: forward(p, diffType(v, tangent), W, A, B)).median
-    only_v = measure(lambda: forward(p, diffType(v, tangent), w, a, b)).median
-    scalar, minimal = [], []
-    for _ in range(repeat):  # alternate, so that both see the same machine load
-        seconds, dual_result = scalar_pass(diffType, p, v, w, a, b)
-        scalar.append(seconds)
-        seconds, minimal_result = scalar_pass(MinimalDual, p, v, w, a, b)
-        minimal.append(seconds)
-    assert np.allclose(dual_result, minimal_result, rtol=1e-14) and dual_result[2] > 0
-    scalar, minimal = statistics.median(scalar), statistics.median(minimal)
+def scalar_rows(p, parameters, repeat=3):
+    """diffType against MinimalDual in coursekit.scalar_forward_mode, alternating repeats so
+    that both see the same machine load; medians."""
+    runs = {diffType: [], MinimalDual: []}
+    for _ in range(repeat):
+        for number_type, found in runs.items():
+            found.append(coursekit.scalar_forward_mode(number_type, p, parameters))
+    derivatives = [[o.dvalue for o in found[-1].outputs] for found in runs.values()]
+    assert np.allclose(*derivatives, rtol=1e-14) and derivatives[0][2] > 0
+    build, minimal_build = (statistics.median(run.build_seconds for run in found)
+                            for found in runs.values())
+    passes, minimal_passes = (statistics.median(run.pass_seconds for run in found)
+                              for found in runs.values())
     return [
-        ("plain forward pass, one image (float64)", plain * 1e6, "µs", ""),
-        ("plain forward pass: speed", FLOPS / plain / 1e9, "GFLOP/s", ""),
-        ("1024×1024 matmul: peak of this machine", peak / 1e9, "GFLOP/s", ""),
-        ("scalar diffType, one ∂o/∂v_ij (build + pass)", scalar, "s", ""),
-        ("minimal __slots__ dual, same pass", minimal, "s", ""),
-        ("scalar diffType / minimal dual", scalar / minimal, "×", "≤ 1.5"),
-        ("vectorized diffType, w, a, b as duals", all_dual * 1e6, "µs", ""),
-        ("vectorized (w, a, b dual) / plain forward", all_dual / plain, "×", "≤ 3"),
-        ("vectorized diffType, only v a dual", only_v * 1e6, "µs", ""),
-        ("vectorized (only v dual) / plain forward", only_v / plain, "×", "≤ 3"),
-        ("scalar diffType / vectorized diffType", scalar / all_dual, "×", ""),
+        ("scalar diffType, one ∂o/∂v_jk: building the duals", format_duration(build), ""),
+        ("scalar diffType, one ∂o/∂v_jk: the pass", format_duration(passes), ""),
+        ("minimal __slots__ dual: building", format_duration(minimal_build), ""),
+        ("minimal __slots__ dual: the pass", format_duration(minimal_passes), ""),
+        ("scalar diffType / minimal dual, the pass", f"{passes / minimal_passes:.2f}", "≤ 1.5"),
+    ], passes
+
+
+def run():
+    """Rows of (figure, value, goal), timed on one core as the notebooks time them."""
+    with coursekit.on_one_core():
+        return figures()
+
+
+def figures():
+    p, _ = coursekit.load_test_image()
+    parameters = coursekit.uniform_parameters(seed=0)
+    plain = coursekit.measure_in_turns({"plain": lambda: forward(p, *parameters)})["plain"]
+    square = np.random.default_rng(2).random((1024, 1024))
+    peak = 2 * 1024**3 / coursekit.measure_in_turns({"peak": lambda: square @ square})["peak"]
+    _, all_dual = coursekit.vectorized_forward_mode(diffType, p, parameters)
+    _, only_v = coursekit.vectorized_forward_mode(diffType, p, parameters, only_seeded=True)
+    rows, scalar_pass = scalar_rows(p, parameters)
+    return [
+        ("plain forward pass, one image (float64)", format_duration(plain), ""),
+        ("plain forward pass: speed on one core", f"{FLOPS / plain / 1e9:.1f} GFLOP/s", ""),
+        ("1024×1024 matmul: peak of one core", f"{peak / 1e9:.1f} GFLOP/s", ""),
+        *rows,
+        ("vectorized diffType, every parameter a dual", format_duration(all_dual), ""),
+        ("vectorized (every parameter dual) / plain forward", f"{all_dual / plain:.2f}", "≤ 3"),
+        ("vectorized diffType, only v a dual", format_duration(only_v), ""),
+        ("vectorized (only v dual) / plain forward", f"{only_v / plain:.2f}", "≤ 3"),
+        ("scalar diffType pass / vectorized diffType", f"{scalar_pass / all_dual:,.0f}", ""),
     ]
 
 
 if __name__ == "__main__":
-    from run_all import print_table
     print(coursekit.machine_info())
-    print_table("Forward pass and forward mode (notebooks 01, 02)", run())
+    coursekit.print_table(["figure", "value", "goal"], run())

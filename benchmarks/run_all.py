@@ -1,32 +1,42 @@
 """Every course benchmark, one table: python benchmarks/run_all.py (or make bench).
 
 Each row is a figure of the course measured on this machine, with the goal it is held to. The
-notebooks print the same figures; these scripts measure them without a notebook around them.
+notebooks show the same figures, computed by the same coursekit functions; these scripts measure
+them without a notebook around them. Each bench_*.py also runs alone.
 """
 
+import os
+import sys
 import time
+from pathlib import Path
 
-import bench_cost
-import bench_forward
-import bench_training
-import coursekit
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the bench_* modules beside this file
 
-SECTIONS = [("Forward pass and forward mode (notebooks 01, 02)", bench_forward.run),
-            ("Cost of forward mode, and reverse mode (notebook 03)", bench_cost.run),
-            ("Training (notebook 04)", bench_training.run)]
+import bench_cost  # noqa: E402  (after the path: run as a script from any folder)
+import bench_forward  # noqa: E402
+import bench_memory  # noqa: E402
+import bench_training  # noqa: E402
+import coursekit  # noqa: E402  (bench_* put the course's root on the path)
 
 
-def print_table(title, rows):
-    """Rows of (figure, value, unit, goal) as a Markdown table, readable in a terminal and a README."""
-    print(f"\n**{title}**\n\n| figure | value | goal |\n|---|--:|---|")
-    for name, value, unit, goal in rows:
-        digits = 0 if abs(value) >= 1000 else 2 if abs(value) >= 1 else 3
-        print(f"| {name.strip()} | {value:,.{digits}f} {unit} | {goal} |")
+def memory_on_cpu():
+    os.environ.setdefault("CUDA_VISIBLE_DEVICES", "")  # its kernels use the CPU, as on Binder
+    return bench_memory.run()
+
+
+SECTIONS = {"notebooks 01, 02": bench_forward.run, "notebook 03": bench_cost.run,
+            "notebook 04": bench_training.run, "kernel memory": memory_on_cpu}
+
+
+def main():
+    start = time.perf_counter()
+    print(f"Machine: {coursekit.machine_info()}; device for training: "
+          f"{coursekit.default_device()}\n")
+    rows = [(f"{section}: {figure}", value, goal)
+            for section, run in SECTIONS.items() for figure, value, goal in run()]
+    coursekit.print_table(["figure", "value", "goal"], rows)
+    print(f"\n(all benchmarks: {time.perf_counter() - start:.0f} s)")
 
 
 if __name__ == "__main__":
-    start = time.perf_counter()
-    print(f"Machine: {coursekit.machine_info()}; device for training: {coursekit.device()}")
-    for title, run in SECTIONS:
-        print_table(title, run())
-    print(f"\n(all benchmarks: {time.perf_counter() - start:.0f} s)")
+    main()

@@ -31,7 +31,9 @@ def test_forward_mode_gradient_equals_autograd_in_every_entry(small_network):
     p, *parameters = (torch.from_numpy(x) for x in small_network)
     parameters = coursekit.Parameters(*parameters)
     loss = functools.partial(coursekit.cross_entropy_loss, p, 6)
-    forward_mode = coursekit.ForwardModeGradient(loss, parameters, chunk_size=7)  # 7: chunks end mid-tensor
+    budget = 7 * 12 * 9 * 8 + 100  # 7 tangents of w (12×9 float64): chunks end mid-tensor
+    forward_mode = coursekit.ForwardModeGradient(loss, parameters, memory_budget=budget)
+    assert [forward_mode.chunk_size(name) for name in "vwab"] == [8, 7, 9, 10]
     gradient = forward_mode.gradient()
 
     leaves = parameters.map(lambda x: x.clone().requires_grad_())
@@ -42,6 +44,69 @@ def test_forward_mode_gradient_equals_autograd_in_every_entry(small_network):
     torch.testing.assert_close(partial, leaves.w.grad.reshape(-1)[[3, 50, 107]], rtol=1e-12, atol=1e-14)
     with pytest.raises(ValueError, match="do not fit a chunk of 7"):
         forward_mode.partials("w", range(8))
+    assert forward_mode._buffer.count_nonzero() == 0, "the tangent buffer is all zeros between chunks"
+    assert forward_mode._buffer.numel() * 8 <= budget
+    with pytest.raises(ValueError, match="more than the memory budget"):
+        coursekit.ForwardModeGradient(loss, parameters, memory_budget=100).chunk_size("w")
+
+
+def test_chunks_are_sized_from_the_memory_budget():
+    assert coursekit.tangent_memory_budget("cpu") == coursekit.CPU_TANGENT_BYTES
+    one_tangent_of_w = 784 * 784 * 4  # float32
+    assert coursekit.CPU_TANGENT_BYTES // one_tangent_of_w >= 32, "the cost model needs chunks"
+    if torch.cuda.is_available():
+        free, _ = torch.cuda.mem_get_info()
+        assert 0 < coursekit.tangent_memory_budget("cuda") <= free
+
+
+def test_on_one_core_restores_the_threads():
+    from threadpoolctl import threadpool_info
+
+    def blas_threads():
+        return {pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"}
+
+    threads, blas = torch.get_num_threads(), blas_threads()
+    with coursekit.on_one_core():
+        assert torch.get_num_threads() == 1 and blas_threads() == {1}
+    assert torch.get_num_threads() == threads and blas_threads() == blas
+    for_good = coursekit.on_one_core()  # a notebook calls it once, for the rest of the session
+    assert torch.get_num_threads() == 1 and blas_threads() == {1}
+    for_good.__exit__(None, None, None)
+    assert torch.get_num_threads() == threads
+
+
+def test_cost_model_and_training_time():
+    model = coursekit.CostModel.through(16, 0.005, 32, 0.007)
+    assert model.per_tangent == pytest.approx(0.002 / 16) and model.fixed == pytest.approx(0.003)
+    assert model(64) == pytest.approx(0.011)
+    assert coursekit.training_time(2.0) == (2.0, 120_000.0, 120_000_000.0)
+    minibatches = coursekit.training_time(0.5, batch_size=256)  # ⌈60,000 / 256⌉ = 235 steps
+    assert minibatches == (0.5, 117.5, 117_500.0)
+    assert coursekit.training_time(1.0, batch_size=10, images=95, epochs=3).epochs == 30.0
+
+
+def test_batched_jvp_cost_fits_a_positive_line(small_network):
+    p, *parameters = (torch.from_numpy(x).float() for x in small_network)
+    parameters = coursekit.Parameters(*parameters)
+    loss = functools.partial(coursekit.cross_entropy_loss, p, 6)
+    forward_mode = coursekit.ForwardModeGradient(loss, parameters, memory_budget=64 * 12 * 9 * 4)
+    model, fastest = coursekit.batched_jvp_cost(forward_mode, repeat=2)
+    assert isinstance(model, coursekit.CostModel) and np.isfinite(model).all()
+    assert list(fastest) == [8, 32, 64] and all(0 < t < 1 for t in fastest.values())
+    with pytest.raises(ValueError, match="chunks of several sizes"):
+        coursekit.batched_jvp_cost(coursekit.ForwardModeGradient(loss, parameters, 3 * 12 * 9 * 4))
+
+
+@pytest.mark.parametrize("only_seeded", [False, True])
+def test_vectorized_forward_mode_seeds_one_entry(small_network, only_seeded):
+    p, *parameters = small_network
+    parameters = coursekit.Parameters(*parameters)
+    o, seconds = coursekit.vectorized_forward_mode(diffType, p, parameters, "w", (4, 3), only_seeded)
+    tangent = np.zeros_like(parameters.w)
+    tangent[4, 3] = 1.0
+    reference = coursekit.forward(p, *parameters._replace(w=diffType(parameters.w, tangent)))
+    np.testing.assert_allclose(o.dvalue, reference.dvalue, rtol=1e-13, atol=1e-15)
+    assert 0 < seconds < 1
 
 
 def test_measure_and_units():
@@ -100,3 +165,122 @@ def test_scalar_forward_mode_seeds_one_entry(small_network, name, index):
     dual = coursekit.forward(p, *(diffType(x, t) for x, t in zip(parameters, tangents)))
     np.testing.assert_allclose([o.dvalue for o in run.outputs], dual.dvalue, rtol=1e-13, atol=1e-15)
     assert run.build_seconds > 0 and run.pass_seconds > 0
+
+
+# --- Training (notebook 04) ---------------------------------------------------------------------
+
+def tiny_mnist(seed=0, sizes=(600, 200, 200)):
+    """MNISTSplits of noisy uint8 'images' whose label k lights up pixels 50k to 50k + 49:
+    learnable in a few epochs, in milliseconds."""
+    generator = torch.Generator().manual_seed(seed)
+
+    def split(n):
+        labels = torch.randint(0, 10, (n,), generator=generator)
+        images = torch.randint(0, 128, (n, 784), dtype=torch.uint8, generator=generator)
+        lit = labels[:, None] * 50 + torch.arange(50)
+        images.scatter_(1, lit, 255)
+        return coursekit.Split(images, labels)
+
+    return coursekit.MNISTSplits(*map(split, sizes))
+
+
+def test_mnist_tensors_keep_uint8_and_hold_out_the_last_training_images(tmp_path, mnist_source):
+    arrays = coursekit.mnist_arrays(tmp_path, source=mnist_source, download=False)
+    data = coursekit.mnist_tensors("cpu", root=tmp_path)
+    assert [len(split.labels) for split in data] == [50_000, 10_000, 10_000]
+    assert all(split.images.dtype == torch.uint8 and split.images.shape[1] == 784 for split in data)
+    assert np.array_equal(data.validation.images.numpy(), arrays.train_images[50_000:])
+    assert np.array_equal(data.train.labels.numpy(), arrays.train_labels[:50_000])
+    assert np.array_equal(data.test.images.numpy(), arrays.test_images)
+    counts = torch.bincount(data.train.images.flatten(), minlength=256).double()
+    values = torch.arange(256, dtype=torch.float64)
+    mean = (counts * values).sum() / counts.sum()
+    std = ((counts * (values - mean) ** 2).sum() / counts.sum()).sqrt()
+    assert abs(mean - coursekit.PIXEL_MEAN) < 0.01 and abs(std - coursekit.PIXEL_STD) < 0.01
+    batch = coursekit.normalize(data.train.images[:5000])
+    assert batch.dtype == torch.float32 and abs(batch.mean()) < 0.05 and abs(batch.std() - 1) < 0.05
+    with pytest.raises(TypeError, match="uint8"):
+        coursekit.normalize(batch)  # already normalized
+    for wrong in (0, 60_000, -1):
+        with pytest.raises(ValueError, match="validation_size"):
+            coursekit.mnist_tensors("cpu", validation_size=wrong, root=tmp_path)
+
+
+def test_shuffled_batches_cover_every_image_once_in_a_seeded_order():
+    split = tiny_mnist().train
+    batches = list(coursekit.shuffled_batches(split, 256, torch.Generator().manual_seed(1)))
+    assert [len(labels) for _, labels in batches] == [256, 256, 88]
+    images = torch.cat([images for images, _ in batches])
+    assert sorted(map(tuple, images.tolist())) == sorted(map(tuple, split.images.tolist()))
+    again = next(coursekit.shuffled_batches(split, 256, torch.Generator().manual_seed(1)))
+    assert torch.equal(again[0], batches[0][0]) and not torch.equal(batches[0][0], split.images[:256])
+
+
+def test_fit_epoch_steps_once_per_batch_and_reports_the_epochs_mean_loss():
+    data = tiny_mnist()
+    parameters = coursekit.he_parameters(seed=0, device="cpu", n_hidden=16)
+    optimizer = torch.optim.SGD(parameters, lr=0.0)  # lr 0: the parameters stay as they are
+    schedule = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda step: 1.0)
+    batches = list(coursekit.shuffled_batches(data.train, 128, torch.Generator().manual_seed(0)))
+    loss, accuracy, seconds = coursekit.fit_epoch(parameters, optimizer, schedule, batches)
+    assert schedule.last_epoch == len(batches) == 5 and seconds > 0
+    scores = coursekit.forward_torch(coursekit.normalize(data.train.images), *parameters)
+    expected = torch.nn.functional.cross_entropy(scores, data.train.labels,
+                                                 label_smoothing=coursekit.LABEL_SMOOTHING)
+    assert abs(loss - expected.item()) < 1e-5
+    assert accuracy == coursekit.accuracy(parameters, data.train)
+    in_batches = coursekit.predict_scores(parameters, data.train.images, batch_size=77)
+    torch.testing.assert_close(in_batches, scores.detach(), rtol=1e-5, atol=1e-5)
+    assert all(x.grad is not None for x in parameters)
+
+
+def test_fit_learns_and_returns_a_copy_of_the_best_validation_epochs_parameters():
+    data = tiny_mnist()
+    parameters = coursekit.he_parameters(seed=0, device="cpu", n_hidden=32)
+    history, chosen = coursekit.fit(parameters, data, epochs=4, batch_size=32, max_lr=1e-2)
+    assert [epoch.epoch for epoch in history] == [1, 2, 3, 4]
+    assert history[-1].validation_accuracy > 0.9 > history[0].train_accuracy
+    assert all(epoch.seconds > 0 for epoch in history)
+    best = max(history, key=lambda epoch: epoch.validation_accuracy)  # the first of the best
+    assert isinstance(chosen, coursekit.Parameters) and not any(x.requires_grad for x in chosen)
+    assert coursekit.accuracy(chosen, data.validation) == best.validation_accuracy
+    assert coursekit.accuracy(parameters, data.validation) == history[-1].validation_accuracy
+    with torch.no_grad():
+        parameters.w.zero_()  # the chosen parameters are a copy
+    assert chosen.w.abs().sum() > 0
+    again, _ = coursekit.fit(coursekit.he_parameters(seed=0, device="cpu", n_hidden=32), data,
+                             epochs=4, batch_size=32, max_lr=1e-2)
+    assert [epoch.loss for epoch in again] == [epoch.loss for epoch in history]  # seeded
+
+
+def test_fit_chooses_the_first_of_equally_good_epochs(monkeypatch):
+    data, parameters = tiny_mnist(), coursekit.he_parameters(seed=0, device="cpu", n_hidden=8)
+    validation = iter([0.5, 0.9, 0.9, 0.7])  # epochs 2 and 3 tie
+    monkeypatch.setattr(coursekit, "accuracy", lambda parameters, split: next(validation))
+    snapshots = []
+    monkeypatch.setattr(coursekit, "Parameters", lambda *xs: snapshots.append(xs) or len(snapshots))
+    _, chosen = coursekit.fit(parameters, data, epochs=4, batch_size=200)
+    assert chosen == 2 == len(snapshots)  # copies after epochs 1 and 2 only
+
+
+def test_measure_in_turns_keeps_each_functions_best_seconds_per_call_timed_in_turns(monkeypatch):
+    """A fake clock that only the timed functions advance: each costs a known number of seconds
+    per call, the first two calls of "slow" cost 10 times as much (a warm-up, or a busy machine),
+    and the functions must take turns."""
+    import types
+
+    now, turns = [0.0], []
+    monkeypatch.setattr(coursekit, "time", types.SimpleNamespace(process_time=lambda: now[0],
+                                                                 perf_counter=lambda: now[0]))
+
+    def costs(name, seconds, warm_up=0):
+        def call():
+            now[0] += seconds * (10 if turns.count(name) < warm_up else 1)
+            turns.append(name)
+        return call
+
+    best = coursekit.measure_in_turns({"fast": costs("fast", 1e-4), "slow": costs("slow", 3e-3, 2)},
+                                      rounds=3, seconds_per_turn=0.02)
+    assert best == pytest.approx({"fast": 1e-4, "slow": 3e-3}, rel=1e-9)
+    blocks = [name for i, name in enumerate(turns) if i == 0 or turns[i - 1] != name]
+    assert blocks == ["fast", "slow"] * 4  # doubling the calls per turn, then 3 rounds in turns
