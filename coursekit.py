@@ -91,7 +91,8 @@ def forward_torch(p, v, w, a, b):
 def cross_entropy_loss(p, label, v, w, a, b):
     """L = cross-entropy of the scores o for image(s) p against label(s): the course's loss."""
     import torch
-    return torch.nn.functional.cross_entropy(forward_torch(p, v, w, a, b), torch.as_tensor(label))
+    scores = forward_torch(p, v, w, a, b)
+    return torch.nn.functional.cross_entropy(scores, torch.as_tensor(label, device=scores.device))
 
 
 def forward_loops(p, v, w, a, b):
@@ -146,6 +147,20 @@ def add_to_class(Class):
         setattr(Class, method.__name__, method)
         return method
     return register
+
+
+PROGRESS_VARIABLE = "COURSE_PROGRESS"  # "text": progress bars as text, e.g. for RISE slideshows
+
+
+def progress_bar(iterable=None, **options):
+    """tqdm's progress bar: a widget in JupyterLab; with $COURSE_PROGRESS=text, a line of text
+    updated in place. RISE slideshows render no widgets (jupyterlab-rise 0.43.1), and a kernel
+    cannot tell whether JupyterLab or a slideshow shows its output: hence the switch."""
+    if os.environ.get(PROGRESS_VARIABLE) == "text":
+        from tqdm.std import tqdm
+        return tqdm(iterable, file=sys.stdout, **options)
+    from tqdm.auto import tqdm
+    return tqdm(iterable, **options)
 
 
 def show_source(obj):

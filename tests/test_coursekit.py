@@ -284,3 +284,12 @@ def test_measure_in_turns_keeps_each_functions_best_seconds_per_call_timed_in_tu
     assert best == pytest.approx({"fast": 1e-4, "slow": 3e-3}, rel=1e-9)
     blocks = [name for i, name in enumerate(turns) if i == 0 or turns[i - 1] != name]
     assert blocks == ["fast", "slow"] * 4  # doubling the calls per turn, then 3 rounds in turns
+
+
+def test_progress_bar_is_a_widget_or_text(monkeypatch, capsys):
+    monkeypatch.setenv(coursekit.PROGRESS_VARIABLE, "text")
+    assert list(coursekit.progress_bar(range(3), desc="steps")) == [0, 1, 2]
+    assert "steps: 100%" in capsys.readouterr().out  # stdout: a slideshow shows it
+    monkeypatch.delenv(coursekit.PROGRESS_VARIABLE)
+    from tqdm.auto import tqdm
+    assert isinstance(coursekit.progress_bar(range(3), disable=True), tqdm)
