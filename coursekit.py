@@ -322,9 +322,9 @@ class ForwardModeGradient:
     e_i, batched with vmap over a chunk of tangents at a time.
 
     `loss(*parameters)` is a scalar function of the Parameters. A chunk holds as many tangents as
-    fit `memory_budget` bytes (default: `tangent_memory_budget`). They live in one buffer of that
-    size, all zeros but for the chunk's ones, reused from chunk to chunk: zeroing fresh tangents
-    would write as many bytes as the jvp reads.
+    fit `memory_budget` bytes (default: `tangent_memory_budget`). They live in one buffer, as large
+    as the largest chunk, all zeros but for the chunk's ones, reused from chunk to chunk: zeroing
+    fresh tangents would write as many bytes as the jvp reads.
     """
 
     def __init__(self, loss, parameters, memory_budget=None):
@@ -352,7 +352,10 @@ class ForwardModeGradient:
             raise ValueError(f"{len(indices)} tangents of {name} do not fit a chunk of "
                              f"{self.chunk_size(name)} ({self.memory_budget:,} bytes)")
         if self._buffer is None or self._buffer.dtype != primal.dtype:
-            self._buffer = primal.new_zeros(self.memory_budget // primal.element_size())
+            # as large as the largest chunk: a small network takes little of a large GPU budget
+            entries = max(self.chunk_size(field) * x.numel()
+                          for field, x in self.parameters._asdict().items())
+            self._buffer = primal.new_zeros(entries)
         tangents = self._buffer[:len(indices) * primal.numel()].view(len(indices), *primal.shape)
         ones = (torch.arange(len(indices), device=primal.device), indices)
         tangents.view(len(indices), -1)[ones] = 1.0
@@ -512,7 +515,8 @@ PIXEL_MEAN, PIXEL_STD = 33.40, 78.67  # of the training split's pixels, 0 to 255
 def normalize(images):
     """uint8 pixels (n, 784) → float32 network inputs, centred with unit variance on the training
     split, so that the first layer starts with activations of order 1."""
-    if str(images.dtype) != "torch.uint8":  # normalizing twice would go unnoticed
+    import torch
+    if images.dtype != torch.uint8:  # normalizing twice would go unnoticed
         raise TypeError(f"normalize takes uint8 pixels, not {images.dtype}")
     return images.float().sub_(PIXEL_MEAN).div_(PIXEL_STD)  # in place: one new tensor, not three
 

@@ -293,3 +293,28 @@ def test_progress_bar_is_a_widget_or_text(monkeypatch, capsys):
     monkeypatch.delenv(coursekit.PROGRESS_VARIABLE)
     from tqdm.auto import tqdm
     assert isinstance(coursekit.progress_bar(range(3), disable=True), tqdm)
+
+
+@pytest.mark.parametrize("device", ["cpu", pytest.param("cuda", marks=pytest.mark.skipif(
+    not torch.cuda.is_available(), reason="no CUDA GPU"))])
+def test_forward_mode_gradient_equals_reverse_mode_on_each_device(small_network, device):
+    """Notebook 03's GPU cell in small: the label comes from the CPU; tangents, gradient and memory
+    budget (a quarter of a GPU's free memory) belong to the device; the tangent buffer holds the
+    largest chunk, not the whole budget."""
+    p, *parameters = (torch.from_numpy(x).to(device) for x in small_network)
+    parameters = coursekit.Parameters(*parameters)
+    loss = functools.partial(coursekit.cross_entropy_loss, p, torch.tensor(6))  # label on the CPU
+    forward_mode = coursekit.ForwardModeGradient(loss, parameters)  # the device's own budget
+    if device == "cuda":
+        assert 0 < forward_mode.memory_budget <= torch.cuda.mem_get_info()[0]
+    gradient = forward_mode.gradient()
+    leaves = parameters.map(lambda x: x.clone().requires_grad_())
+    loss(*leaves).backward()
+    for computed, leaf in zip(gradient, leaves):
+        assert computed.device == leaf.device
+        torch.testing.assert_close(computed, leaf.grad, rtol=1e-12, atol=1e-14)
+    assert forward_mode._buffer.numel() == (12 * 9) ** 2, "w's 108 tangents of 108 entries"
+    assert forward_mode.chunk_seconds("w", 3) > 0
+    del forward_mode, gradient
+    if device == "cuda":
+        torch.cuda.empty_cache()
