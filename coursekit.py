@@ -579,12 +579,11 @@ def fit(parameters, data, epochs=10, batch_size=256, max_lr=3e-3):
     """Train on data.train with Adam and a one-cycle learning rate (notebook 04 explains why).
     Returns one Epoch per epoch, and a copy of the parameters of the best validation epoch."""
     import torch
-    from tqdm.auto import tqdm
     optimizer = torch.optim.Adam(parameters, lr=max_lr)
     schedule = torch.optim.lr_scheduler.OneCycleLR(
         optimizer, max_lr, epochs=epochs, steps_per_epoch=-(-len(data.train.labels) // batch_size))
     generator, history, chosen = torch.Generator().manual_seed(0), [], None
-    for epoch in (bar := tqdm(range(1, epochs + 1), desc="training", unit="epoch")):
+    for epoch in (bar := progress_bar(range(1, epochs + 1), desc="training", unit="epoch")):
         batches = shuffled_batches(data.train, batch_size, generator)
         loss, train_accuracy, seconds = fit_epoch(parameters, optimizer, schedule, batches)
         history.append(Epoch(epoch, loss, train_accuracy, accuracy(parameters, data.validation),
