@@ -5,7 +5,6 @@ notebooks show the same figures, computed by the same coursekit functions; these
 them without a notebook around them. Each bench_*.py also runs alone.
 """
 
-import os
 import sys
 import time
 from pathlib import Path
@@ -14,18 +13,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # the bench_* modules 
 
 import bench_cost  # noqa: E402  (after the path: run as a script from any folder)
 import bench_forward  # noqa: E402
-import bench_memory  # noqa: E402
+import bench_notebooks  # noqa: E402
 import bench_training  # noqa: E402
 import coursekit  # noqa: E402  (bench_* put the course's root on the path)
 
 
-def memory_on_cpu():
-    os.environ.setdefault("CUDA_VISIBLE_DEVICES", "")  # its kernels use the CPU, as on Binder
-    return bench_memory.run()
-
-
 SECTIONS = {"notebooks 01, 02": bench_forward.run, "notebook 03": bench_cost.run,
-            "notebook 04": bench_training.run, "kernel memory": memory_on_cpu}
+            "notebook 04": bench_training.run, "notebooks": bench_notebooks.run}
 
 
 def main():

@@ -1,12 +1,13 @@
 """Run a notebook's code one cell at a time in a fresh kernel, and ask the kernel what it used.
 
 The mutation tests (tests/test_mutations.py) run each solution notebook top to bottom, slipping a
-wrong answer into an exercise now and then; benchmarks/bench_memory.py reports each notebook's
+wrong answer into an exercise now and then; benchmarks/bench_notebooks.py reports each notebook's
 kernel peak. Both go through `KernelSession`.
 """
 
 import contextlib
 import sys
+import time
 from pathlib import Path
 from typing import NamedTuple
 
@@ -67,19 +68,31 @@ class KernelSession(contextlib.AbstractContextManager):
         return int(result.text.split()[-1])
 
 
-def run_notebook(path):
-    """Run every code cell of a notebook in order; return the kernel's peak memory in bytes.
-    Raises RuntimeError naming the first cell that fails."""
+class NotebookRun(NamedTuple):
+    seconds: float  # running every code cell, the kernel's start not included
+    peak_bytes: int  # the kernel's peak resident memory
+    values: dict  # {expression: its value (a number) in the kernel after the last cell}
+
+
+def run_notebook(path, expressions=()):
+    """Run every code cell of a notebook in order, timing it, then read the kernel's peak memory
+    and the numbers that `expressions` evaluate to there. Raises RuntimeError naming the first
+    cell that fails."""
     with KernelSession(path) as kernel:
+        start = time.perf_counter()
         for index, cell in enumerate(kernel.notebook.cells):
             if cell.cell_type == "code":
                 result = kernel.run(cell.source)
                 if result.error:
                     raise RuntimeError(f"{Path(path).name} cell {index}: {result.error}: "
                                        f"{result.message}")
-        return kernel.peak_memory_bytes()
+        seconds = time.perf_counter() - start
+        values = {expression: float(kernel.run(f"print(float({expression}))").text)
+                  for expression in expressions}
+        return NotebookRun(seconds, kernel.peak_memory_bytes(), values)
 
 
 if __name__ == "__main__":
     for name in sys.argv[1:]:
-        print(f"{name}: kernel peak {run_notebook(name) / 1e9:.2f} GB")
+        run = run_notebook(name)
+        print(f"{name}: {run.seconds:.0f} s, kernel peak {run.peak_bytes / 1e9:.2f} GB")
