@@ -318,3 +318,15 @@ def test_forward_mode_gradient_equals_reverse_mode_on_each_device(small_network,
     del forward_mode, gradient
     if device == "cuda":
         torch.cuda.empty_cache()
+
+
+def test_out_of_reach_refuses_the_named_functions_inside_the_block_only():
+    namespace = {"helper": lambda: "works"}
+    with coursekit.out_of_reach("write it yourself", "coursekit.forward", "helper",
+                                namespace=namespace):
+        with pytest.raises(AssertionError, match="write it yourself"):
+            coursekit.forward(None, None, None, None, None)
+        with pytest.raises(AssertionError, match="write it yourself"):
+            namespace["helper"]()
+    assert namespace["helper"]() == "works" and coursekit.forward(np.ones(1), *[np.ones((1, 1))] * 2,
+                                                                  np.ones(1), np.ones(1)) == 3.0
