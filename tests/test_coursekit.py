@@ -234,6 +234,23 @@ def test_fit_epoch_steps_once_per_batch_and_reports_the_epochs_mean_loss():
     assert all(x.grad is not None for x in parameters)
 
 
+def test_training_times_cpu_time_on_the_cpu_and_wall_time_on_a_gpu(monkeypatch):
+    import types
+
+    assert coursekit.training_clock("cpu") is coursekit.time.process_time
+    assert coursekit.training_clock(torch.device("cuda")) is coursekit.time.perf_counter
+    ticks = {"process_time": iter(range(0, 100, 3)), "perf_counter": iter(range(0, 1000, 50))}
+    monkeypatch.setattr(coursekit, "time", types.SimpleNamespace(
+        **{name: functools.partial(next, counter) for name, counter in ticks.items()}))
+    data = tiny_mnist()
+    parameters = coursekit.he_parameters(seed=0, device="cpu", n_hidden=8)
+    optimizer = torch.optim.SGD(parameters, lr=0.01)
+    schedule = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda step: 1.0)
+    batches = coursekit.shuffled_batches(data.train, 128, torch.Generator().manual_seed(0))
+    *_, seconds = coursekit.fit_epoch(parameters, optimizer, schedule, batches)
+    assert seconds == 3  # one tick of the CPU clock, none of the wall clock
+
+
 def test_fit_learns_and_returns_a_copy_of_the_best_validation_epochs_parameters():
     data = tiny_mnist()
     parameters = coursekit.he_parameters(seed=0, device="cpu", n_hidden=32)
