@@ -50,6 +50,15 @@ class Parameters(NamedTuple):
         """The same parameters in another form, e.g. `.map(torch.from_numpy)`."""
         return Parameters(*map(function, self))
 
+    def leaves(self):
+        """Fresh leaf tensors for autograd: detached copies that require a gradient."""
+        return self.map(lambda x: x.detach().clone().requires_grad_())
+
+    def numpy(self, dtype=np.float64):
+        """Copies of torch tensors as numpy arrays of dtype, out of autograd's reach: float64 for
+        the gradient checks, float32 to train with the engine of notebook 05."""
+        return self.map(lambda x: x.detach().cpu().numpy().astype(dtype))
+
 
 def uniform_parameters(seed=0, n_in=784, n_hidden=784, n_out=10):
     """The original exercise's parameters: every entry uniform in [0, 1), seeded."""
@@ -287,7 +296,7 @@ def reverse_mode_seconds(loss, parameters):
     """Seconds of loss(*parameters) alone, and of the loss plus loss.backward() (reverse mode),
     measured in turns: the two sides of the cheap gradient ratio. The parameters stay untouched."""
     import torch
-    leaves = parameters.map(lambda x: x.detach().clone().requires_grad_())
+    leaves = parameters.leaves()
 
     def forward_only():
         with torch.no_grad():

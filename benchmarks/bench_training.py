@@ -6,12 +6,14 @@ runs as notebook 04 trains: on one core (coursekit.on_one_core; under load, or o
 quota, several threads run many times slower), with epochs timed by coursekit.training_clock (CPU
 time on the CPU, wall time on a GPU). Both loops read the same uint8 minibatches and normalize them
 as they go, as coursekit.fit does.
-Run: python benchmarks/bench_training.py (tqdm's bars go to stderr)
+Run: python benchmarks/bench_training.py
 """
 
+import os
 import sys
 from pathlib import Path
 
+os.environ.setdefault("TQDM_DISABLE", "1")  # fit's progress bars would only clutter the table
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import torch  # noqa: E402  (after the path: run as a script from any folder)

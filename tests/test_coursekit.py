@@ -347,3 +347,12 @@ def test_out_of_reach_refuses_the_named_functions_inside_the_block_only():
             namespace["helper"]()
     assert namespace["helper"]() == "works" and coursekit.forward(np.ones(1), *[np.ones((1, 1))] * 2,
                                                                   np.ones(1), np.ones(1)) == 3.0
+
+
+def test_parameters_numpy_copies_detached_tensors():
+    he = coursekit.he_parameters(seed=0, device="cpu")
+    as64, as32 = he.numpy(), he.numpy(np.float32)
+    assert [x.dtype for x in as64] == [np.float64] * 4 and as32.w.dtype == np.float32
+    np.testing.assert_array_equal(as32.w, he.w.detach().numpy())
+    as32.w[0, 0] = 99.0  # a copy: the tensor is untouched
+    assert he.w[0, 0].item() != 99.0
