@@ -277,6 +277,15 @@ def format_duration(seconds):
     return f"{value:,.0f} {unit}" if abs(value) >= 1000 else f"{value:g} {unit}"
 
 
+SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def power_of_ten(bound):
+    """"10⁻¹³" for 1e-13: how the notebooks print a bound that they assert, so that it reads as a
+    bound and is never taken for a round-off error that was measured."""
+    return "10" + str(round(np.log10(bound))).translate(SUPERSCRIPTS)
+
+
 def print_table(headers, rows):
     """Print rows as a Markdown table with aligned columns: first column left, the others right.
     Readable in a notebook, a terminal and a README alike; format numbers before passing them."""

@@ -356,3 +356,8 @@ def test_parameters_numpy_copies_detached_tensors():
     np.testing.assert_array_equal(as32.w, he.w.detach().numpy())
     as32.w[0, 0] = 99.0  # a copy: the tensor is untouched
     assert he.w[0, 0].item() != 99.0
+
+
+def test_power_of_ten_prints_a_bound():
+    assert [coursekit.power_of_ten(x) for x in (1e-13, 1e-9, 1e-12, 100.0)] == [
+        "10⁻¹³", "10⁻⁹", "10⁻¹²", "10²"]
