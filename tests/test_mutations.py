@@ -77,6 +77,14 @@ def notebook_run(request):
         return problems, kernel.peak_memory_bytes()
 
 
+# A failed check's traceback keeps its frames, and the tensors they hold, alive. A student who
+# fixes an answer leaves one behind; this test plants up to 11 wrong answers in a row, whose
+# leftovers would count against Binder's 1 GB although no student's kernel holds them all.
+FORGET_THE_ERROR = """import gc as _gc, sys as _sys
+_sys.last_type = _sys.last_value = _sys.last_traceback = _sys.last_exc = None
+_gc.collect()"""
+
+
 def try_wrong_answers(kernel, label, solution, check, answers):
     problems = []
     for what, old, new in answers:
@@ -85,6 +93,7 @@ def try_wrong_answers(kernel, label, solution, check, answers):
             continue
         planted = kernel.run(solution.replace(old, new))
         result = kernel.run(check)
+        kernel.run(FORGET_THE_ERROR)
         if planted.error:
             problems.append(f"Exercise {label}, '{what}': the wrong answer itself fails to run "
                             f"({planted.error}: {planted.message})")
