@@ -1,7 +1,7 @@
 """The course website's Sphinx extension: what myst-nb and the theme do not do by themselves.
 
 - `read_notebook`: myst-nb's reader for .ipynb files; it drops the cells tagged `instructor`
-  (speaker notes), as the student versions do.
+  (speaker notes) and `course-test` (the course's own asserts), as the student versions do.
 - The `syllabus` directive: each notebook's title, what it teaches and the exercises the student
   solves, read from the notebook itself (so the home page never drifts from it), with links to its
   page and to its student version in exercises/.
@@ -19,7 +19,7 @@ from sphinx.util.docutils import SphinxDirective
 from sphinx.util.parsing import nested_parse_to_nodes
 
 import offline_assets
-from tools.make_exercises import INSTRUCTOR_TAG
+from tools.make_exercises import HIDDEN_TAGS
 
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = "notebooks/[0-9][0-9]_*.ipynb"
@@ -27,9 +27,9 @@ EXERCISE = re.compile(r"^## Exercise (\d+\.\d+): (.+)$", re.M)
 
 
 def read_notebook(text):
-    """A notebook as the website shows it: without its instructor-only cells."""
+    """A notebook as the website shows it: without its instructor-only cells and course tests."""
     notebook = nbformat.reads(text, as_version=4)
-    remove = TagRemovePreprocessor(remove_cell_tags={INSTRUCTOR_TAG}, enabled=True)
+    remove = TagRemovePreprocessor(remove_cell_tags=HIDDEN_TAGS, enabled=True)
     return remove.preprocess(notebook, {})[0]
 
 

@@ -15,7 +15,8 @@ make_exercises = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(make_exercises)
 
 SOLUTIONS = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-ALLOWED_ERRORS = {"NotImplementedError", "NameError", "AssertionError"}
+ALLOWED_ERRORS = {"NotImplementedError", "NameError", "AssertionError", "CheckFailed"}
+MACHINERY = re.compile(r"\bmock\b|\bpatch\b|SimpleNamespace|TorchFunctionMode")
 
 
 @pytest.fixture(scope="module")
@@ -52,6 +53,19 @@ def test_student_version_has_no_solution_text(solution):
         for line in code:
             if len(line) > 30:  # short lines such as `loss.backward()` also appear in teaching cells
                 assert line not in student, f"solution line leaked into the student version: {line}"
+
+
+@pytest.mark.parametrize("solution", SOLUTIONS, ids=lambda p: p.name)
+def test_student_version_holds_the_lesson_not_the_machinery(solution):
+    """A check cell is one call into the checks package; the course's own asserts stay out of sight."""
+    cells = nbformat.read(REPO / "exercises" / solution.name, as_version=4).cells
+    for index, cell in enumerate(cells):
+        if cell.cell_type != "code":
+            continue
+        lines = [line for line in cell.source.splitlines() if line.strip()]
+        assert not MACHINERY.search(cell.source), f"cell {index}: check machinery in front of students"
+        if re.search(r"\bcheck\w*\.|\bassert\b", cell.source) and "YOUR CODE HERE" not in cell.source:
+            assert len(lines) <= 3, f"cell {index}: a check cell of {len(lines)} lines; a check is one call"
 
 
 @pytest.mark.parametrize("solution", SOLUTIONS, ids=lambda p: p.name)

@@ -1,10 +1,14 @@
-"""A passing check means a right answer: every exercise's check rejects plausible wrong answers.
+"""A passing check means a right answer, and only that.
 
-For every solution notebook, tests/mutations/<notebook>.py lists wrong answers to its exercises as
-(what is wrong, text in the solution cell, replacement). One kernel runs the notebook top to bottom;
-at each exercise it first runs every wrong answer followed by the check, which must stop it with
-an AssertionError and a hint, then the real solution and the check, which must print its ✔ line.
-The same run measures the kernel's peak memory against Binder's 1 GB.
+For every solution notebook, tests/mutations/<notebook>.py lists, per exercise, as (what it is, text
+in the solution cell, replacement):
+- MUTATIONS, plausible wrong answers (at least five), each of which the check must stop with a
+  CheckFailed whose hint the notebook shows in a few lines, never a crash inside the check;
+- ACCEPTED, right answers written otherwise than the solution (at least two), each of which the
+  check must pass with its ✔ line.
+One kernel runs the notebook top to bottom; at each exercise it plants every wrong answer and every
+other right answer, each followed by the check, then the real solution and the check. The same run
+measures the kernel's peak memory against Binder's 1 GB.
 """
 
 import re
@@ -13,6 +17,7 @@ import runpy
 import nbformat
 import pytest
 
+from checks.core import UNFORESEEN
 from conftest import REPO
 from tools.notebook_runner import KernelSession
 
@@ -20,6 +25,8 @@ NOTEBOOKS = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 MUTATIONS = REPO / "tests" / "mutations"
 EXERCISE = re.compile(r"Exercise (\d+\.\d+)")
 BINDER_BYTES = 1_000_000_000  # Binder guarantees 1 GB; above 2 GB it restarts the kernel
+MIN_WRONG, MIN_ACCEPTED = 5, 2
+HINT_LINES = 6  # a failed check shows its hint in a few lines, not a traceback through the checker
 
 
 def exercises(notebook):
@@ -36,28 +43,31 @@ def exercises(notebook):
     return found
 
 
-def wrong_answers(path):
+def planted_answers(path):
+    """(wrong answers, right answers in other spellings), each {exercise label: [(what, old, new)]}."""
     file = MUTATIONS / f"{path.stem}.py"
-    return runpy.run_path(str(file))["MUTATIONS"] if file.is_file() else {}
+    found = runpy.run_path(str(file)) if file.is_file() else {}
+    return found.get("MUTATIONS", {}), found.get("ACCEPTED", {})
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_every_exercise_has_at_least_two_wrong_answers(path):
+def test_every_exercise_has_wrong_and_right_answers_to_plant(path):
     labels = [label for label, _ in exercises(nbformat.read(path, as_version=4)).values()]
     assert len(labels) >= 2, f"{path.name}: at least two exercises per notebook"
     assert None not in labels and len(set(labels)) == len(labels), (
         f"{path.name}: every solution cell needs its own 'Exercise N.M' heading above it: {labels}")
-    mutations = wrong_answers(path)
-    assert set(mutations) == set(labels), f"{path.name}: wrong answers for {sorted(mutations)}, exercises {labels}"
-    for label, answers in mutations.items():
-        assert len(answers) >= 2, f"Exercise {label}: give at least two plausible wrong answers"
+    wrong, right = planted_answers(path)
+    for kind, answers, least in (("wrong answers", wrong, MIN_WRONG), ("accepted answers", right, MIN_ACCEPTED)):
+        assert set(answers) == set(labels), f"{path.name}: {kind} for {sorted(answers)}, exercises {labels}"
+        for label, planted in answers.items():
+            assert len(planted) >= least, f"Exercise {label}: give at least {least} {kind}"
 
 
 @pytest.fixture(scope="module", params=NOTEBOOKS, ids=lambda p: p.name)
 def notebook_run(request):
     """Run one notebook with its wrong answers; returns the problems found and the kernel's peak."""
     path, problems = request.param, []
-    mutations = wrong_answers(path)
+    wrong, right = planted_answers(path)
     with KernelSession(path) as kernel:
         solutions = exercises(kernel.notebook)
         checks = {check: label for label, check in solutions.values()}
@@ -66,8 +76,9 @@ def notebook_run(request):
                 continue
             if index in solutions:
                 label, check = solutions[index]
-                problems += try_wrong_answers(kernel, label, cell.source,
-                                              kernel.notebook.cells[check].source, mutations.get(label, []))
+                check_source = kernel.notebook.cells[check].source
+                problems += try_wrong_answers(kernel, label, cell.source, check_source, wrong.get(label, []))
+                problems += try_right_answers(kernel, label, cell.source, check_source, right.get(label, []))
             result = kernel.run(cell.source)
             if result.error:
                 pytest.fail(f"{path.name} cell {index} fails with the right answers: "
@@ -85,27 +96,52 @@ _sys.last_type = _sys.last_value = _sys.last_traceback = _sys.last_exc = None
 _gc.collect()"""
 
 
+def plant(kernel, label, solution, check, answer):
+    """Run the solution cell with one answer planted, then the check; (problem or None, check's result)."""
+    what, old, new = answer
+    if old not in solution:
+        return f"Exercise {label}, '{what}': {old!r} is not in the solution cell", None
+    planted = kernel.run(solution.replace(old, new))
+    result = kernel.run(check)
+    kernel.run(FORGET_THE_ERROR)
+    if planted.error:
+        return (f"Exercise {label}, '{what}': the planted answer itself fails to run "
+                f"({planted.error}: {planted.message})"), None
+    return None, result
+
+
 def try_wrong_answers(kernel, label, solution, check, answers):
     problems = []
-    for what, old, new in answers:
-        if old not in solution:
-            problems.append(f"Exercise {label}, '{what}': {old!r} is not in the solution cell")
-            continue
-        planted = kernel.run(solution.replace(old, new))
-        result = kernel.run(check)
-        kernel.run(FORGET_THE_ERROR)
-        if planted.error:
-            problems.append(f"Exercise {label}, '{what}': the wrong answer itself fails to run "
-                            f"({planted.error}: {planted.message})")
-        elif result.error != "AssertionError":
-            problems.append(f"Exercise {label}: the check does not reject '{what}' with an AssertionError "
+    for answer in answers:
+        problem, result = plant(kernel, label, solution, check, answer)
+        what = answer[0]
+        if problem:
+            problems.append(problem)
+        elif result.error not in ("CheckFailed", "AssertionError"):
+            problems.append(f"Exercise {label}: the check does not reject '{what}' with a hint "
                             f"({result.error or 'it passed'}: {result.message})")
-        elif not result.message.strip():
-            problems.append(f"Exercise {label}: the check rejects '{what}' without a hint")
+        elif UNFORESEEN in result.message or "Hint" not in result.message:
+            problems.append(f"Exercise {label}: the check rejects '{what}' without a hint that names "
+                            f"the rule: {result.message}")
+        elif len(result.traceback) > HINT_LINES:
+            problems.append(f"Exercise {label}: rejecting '{what}', the check shows "
+                            f"{len(result.traceback)} lines of traceback, not its hint alone")
     return problems
 
 
-def test_checks_reject_every_wrong_answer(notebook_run):
+def try_right_answers(kernel, label, solution, check, answers):
+    problems = []
+    for answer in answers:
+        problem, result = plant(kernel, label, solution, check, answer)
+        if problem:
+            problems.append(problem)
+        elif result.error or not (result.text.rstrip().splitlines() or [""])[-1].startswith("✔"):
+            problems.append(f"Exercise {label}: the check rejects a right answer, '{answer[0]}' "
+                            f"({result.error}: {result.message})")
+    return problems
+
+
+def test_checks_reject_every_wrong_answer_and_accept_every_right_one(notebook_run):
     problems, _ = notebook_run
     assert not problems, "\n".join(problems)
 

@@ -20,6 +20,17 @@ def test_every_cell_has_slide_metadata(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_course_tests_and_checks_stay_off_the_slides(path):
+    """The course's own asserts are skipped in slideshows, and a check is never a fragment."""
+    for index, cell in enumerate(nbformat.read(path, as_version=4).cells):
+        slide_type = cell.metadata.get("slideshow", {}).get("slide_type")
+        if "course-test" in cell.metadata.get("tags", []):
+            assert slide_type == "skip", f"cell {index}: a course-test cell must be skipped on slides"
+        if cell.cell_type == "code" and cell.source.lstrip().startswith("check."):
+            assert slide_type != "fragment", f"cell {index}: a check cell is not a fragment"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_slides_and_html_export(path):
     notebook = nbformat.read(path, as_version=4)
     slides, _ = SlidesExporter().from_notebook_node(notebook)

@@ -3,7 +3,8 @@
 For every notebooks/NN_*.ipynb it writes exercises/NN_*.ipynb (same file name) in which
 - the code between `### BEGIN SOLUTION` and `### END SOLUTION` becomes `# YOUR CODE HERE` /
   `raise NotImplementedError()` at the same indent (nbgrader's markers and replacement),
-- cells tagged `instructor` (speaker notes, presenter-only cells) are removed,
+- cells tagged `instructor` (speaker notes, presenter-only cells) and `course-test` (asserts that
+  hold the prose to a measurement: the course's own tests, run by nbval) are removed,
 - outputs and execution counts are cleared.
 
 It never overwrites a student's work: each file records the SHA-256 of what the generator wrote,
@@ -25,6 +26,8 @@ SOLUTION = re.compile(r"^([ \t]*)### BEGIN SOLUTION[^\n]*\n.*?^[ \t]*### END SOL
                       re.M | re.S)
 STUB = "{indent}# YOUR CODE HERE\n{indent}raise NotImplementedError()"
 INSTRUCTOR_TAG = "instructor"
+COURSE_TEST_TAG = "course-test"  # also skipped on slides (slide_type "skip") and left off the site
+HIDDEN_TAGS = {INSTRUCTOR_TAG, COURSE_TEST_TAG}
 RECORD = "exercise_generator"  # notebook metadata key holding the source and the hash
 
 
@@ -46,7 +49,7 @@ def content_hash(notebook):
 
 def student_version(source_path):
     notebook = nbformat.read(source_path, as_version=4)
-    for preprocessor in (TagRemovePreprocessor(remove_cell_tags={INSTRUCTOR_TAG}, enabled=True),
+    for preprocessor in (TagRemovePreprocessor(remove_cell_tags=HIDDEN_TAGS, enabled=True),
                          StripSolutions(), ClearOutputPreprocessor()):
         notebook, _ = preprocessor.preprocess(notebook, {})
     notebook.metadata.pop("widgets", None)  # stored widget state belongs to the executed solution

@@ -29,6 +29,7 @@ class CellResult(NamedTuple):
     error: str | None  # the exception's name, or None
     message: str  # the exception's message ("" without one)
     text: str  # everything the cell printed, stdout and stderr
+    traceback: tuple = ()  # the error's lines as the notebook shows them (IPython's rendering)
 
 
 class KernelSession(contextlib.AbstractContextManager):
@@ -58,7 +59,7 @@ class KernelSession(contextlib.AbstractContextManager):
         text = "".join(out.text for out in cell.outputs if out.output_type == "stream")
         errors = [out for out in cell.outputs if out.output_type == "error"]
         if errors:
-            return CellResult(errors[0].ename, errors[0].evalue, text)
+            return CellResult(errors[0].ename, errors[0].evalue, text, tuple(errors[0].traceback))
         return CellResult(None, "", text)
 
     def peak_memory_bytes(self):
