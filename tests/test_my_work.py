@@ -7,6 +7,7 @@ tools/make_exercises.py, and a my-work/ that tools/my_work.py keeps.
 import errno
 import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import nbformat
@@ -115,6 +116,56 @@ def test_students_edit_survives_an_update_and_the_new_version_lies_beside_it(cou
     before = files(course)
     assert sync(course, capsys)[1].endswith("up to date with the course (6 notebooks).\n")
     assert files(course) == before, "the same new version must not be offered twice"
+
+
+def course_changes(base, new):
+    """The cells that differ between two notebooks, by nbdime's diff: [(operation, cell index)]."""
+    from nbdime import diff_notebooks
+    cells = next(entry for entry in diff_notebooks(nbformat.read(base, as_version=4),
+                                                   nbformat.read(new, as_version=4))
+                 if entry["key"] == "cells")
+    return [(entry["op"], entry["key"]) for entry in cells["diff"]]
+
+
+def test_what_the_course_changed_is_shown_apart_from_the_students_edits(course, capsys):
+    sync(course, capsys)
+    handed = (course / "my-work" / EDITED).read_bytes()
+    answer(course / "my-work" / EDITED)
+    change_course(course, EDITED)
+    status, out, _ = sync(course, capsys)
+    lines = out.splitlines()
+    command = lines[lines.index("  what the course changed, alone:") + 1].split()
+    base = Path.cwd() / command[1]  # shown relative to the current folder where inside it
+    new = course / "my-work" / EDITED.replace(".ipynb", ".new.ipynb")
+    assert status == 0 and base.read_bytes() == handed, "the base is the version the student got"
+    assert course_changes(base, new) == [("patch", 0)], "one changed cell: the course's change alone"
+    assert len(course_changes(course / "my-work" / EDITED, new)) == 2, "the student's edit shows too"
+
+
+def test_the_version_handed_out_is_found_in_git_when_my_work_lost_it(course, capsys):
+    def git(*args):
+        subprocess.run(["git", "-C", str(course), *args], check=True, capture_output=True)
+    git("init", "-q")
+    git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "v1", "--allow-empty")
+    git("add", "exercises")
+    git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "v1")
+    sync(course, capsys)
+    handed = (course / "my-work" / EDITED).read_bytes()
+    answer(course / "my-work" / EDITED)
+    shutil.rmtree(course / "my-work" / ".course")  # a my-work/ from before the folder existed
+    change_course(course, EDITED)
+    out = sync(course, capsys)[1]
+    base = next((course / "my-work" / ".course").glob(f"{Path(EDITED).stem}.*.ipynb"))
+    assert base.read_bytes() == handed and "what the course changed, alone" in out
+
+
+def test_a_start_page_is_written_once_and_never_overwritten(course, capsys):
+    out = sync(course, capsys)[1]
+    start = course / "my-work" / "START-HERE.md"
+    assert "START-HERE.md" in out and "00_dual_numbers.ipynb" in start.read_text()
+    start.write_text("my own notes\n")
+    sync(course, capsys)
+    assert start.read_text() == "my own notes\n"
 
 
 def test_a_read_new_version_is_not_offered_again_but_a_newer_one_is(course, capsys):

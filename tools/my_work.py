@@ -10,7 +10,12 @@ answers never sit in a tracked file and `git pull` always works.
   - If the student never changed their copy (it still matches its own recorded hash), the copy is
     updated in place: nothing of theirs is in it.
   - Otherwise the copy stays byte-identical and the new version goes beside it, as
-    NAME.new.ipynb, to be compared with nbdime's `nbdiff-web`.
+    NAME.new.ipynb, to be compared with nbdime's `nbdiff-web`. Two comparisons are offered: the
+    student's copy against the new version (their edits and the course's changes together), and
+    what the course changed alone: the version the student was handed against the new one.
+- my-work/.course/ keeps every version handed out, by hash, for that second comparison; for a copy
+  handed out before that folder existed, the version is looked up in git's history of exercises/.
+- my-work/START-HERE.md, written once if missing, tells a student where to begin.
 - my-work/.course-versions.json remembers which version of each notebook was handed out, so a
   .new.ipynb that the student has read and deleted is not offered again; only a newer one is.
 - Every write goes to a temporary file that is then renamed: a failure never leaves half a notebook.
@@ -20,6 +25,7 @@ answers never sit in a tracked file and `git pull` always works.
 
 import argparse
 import json
+import subprocess
 import sys
 from pathlib import Path
 from typing import NamedTuple
@@ -33,6 +39,22 @@ else:  # run as a script: python tools/my_work.py
 
 REPO = Path(__file__).resolve().parents[1]
 VERSIONS = ".course-versions.json"  # in my-work/: notebook name -> hash of the version handed out
+HANDED_OUT = ".course"  # in my-work/: every version handed out, as NAME.HASH.ipynb
+START_HERE = "START-HERE.md"
+START_HERE_TEXT = """# Start here
+
+These notebooks are your own copies of the course's exercises: nobody else's update overwrites them.
+
+1. Open `00_dual_numbers.ipynb` and work through the notebooks in order (00, 01, 02, ...).
+2. Read, predict, then run each cell (Shift+Enter). Where a cell says `# YOUR CODE HERE`, write your
+   answer in place of `raise NotImplementedError()`.
+3. The cell after an exercise checks it. It prints a ✔ line, or a hint that names the rule to look at.
+   `check.exercise_0_1??` shows what a check tests.
+4. Stuck? The derivation follows each check, for when you are stuck or done.
+
+When the course changes a notebook you have worked in, its new version appears beside yours as
+`NAME.new.ipynb`, and `make lab` prints how to compare them.
+"""
 NOT_A_NOTEBOOK = (ValueError, TypeError, AttributeError, KeyError, nbformat.ValidationError)
 
 
@@ -110,6 +132,38 @@ def write_atomically(path, data):
         partial.unlink(missing_ok=True)
 
 
+def archived(work, name, version):
+    """Where my-work/.course/ keeps the version `version` of notebook `name`."""
+    return work / HANDED_OUT / f"{Path(name).stem}.{version[:16]}.ipynb"
+
+
+def from_git(exercises_folder, name, version):
+    """The bytes of exercises/NAME as it was when the generator recorded `version`, from git's
+    history (the last 200 commits that changed it), or None."""
+    def git(*args):
+        return subprocess.run(["git", "-C", str(exercises_folder), *args], capture_output=True,
+                              timeout=60, check=True).stdout
+    try:
+        commits = git("log", "-n", "200", "--format=%H", "--", name).decode().split()
+        for commit in commits:
+            data = git("show", f"{commit}:./{name}")
+            if recorded_version(nbformat.reads(data.decode(), as_version=4))[0] == version:
+                return data
+    except (OSError, subprocess.SubprocessError, UnicodeDecodeError, *NOT_A_NOTEBOOK):
+        pass
+    return None
+
+
+def handed_out(exercises_folder, work, name, version):
+    """The version of notebook `name` that the student was handed, as a file in my-work/.course/,
+    or None where neither that folder nor git still holds it."""
+    path = archived(work, name, version)
+    if not path.exists() and version and (data := from_git(exercises_folder, name, version)):
+        path.parent.mkdir(exist_ok=True)
+        write_atomically(path, data)
+    return path if path.exists() else None
+
+
 def plan(exercise, work, given):
     """What one notebook of work/ needs: (action, the file it concerns), or None if up to date."""
     copy = work / exercise.path.name
@@ -146,17 +200,27 @@ def sync(exercises_folder, work):
         given = read_versions(work)
         changes = [(exercise, *change) for exercise in exercises
                    if (change := plan(exercise, work, given))]
+        bases = {exercise.path.name: handed_out(exercises_folder, work, exercise.path.name,
+                                                copy_version(work / exercise.path.name)[0])
+                 for exercise, action, _ in changes if action in ("offered", "kept")}
         for exercise, action, path in changes:
             if action in ("copied", "updated", "offered"):
                 write_atomically(path, exercise.data)
             if action != "blocked":
                 given[exercise.path.name] = exercise.version
+                keep = archived(work, exercise.path.name, exercise.version)
+                if not keep.exists():
+                    keep.parent.mkdir(exist_ok=True)
+                    write_atomically(keep, exercise.data)
+        if not (work / START_HERE).exists():
+            write_atomically(work / START_HERE, START_HERE_TEXT.encode())
         if given != read_versions(work):
             write_atomically(work / VERSIONS, json.dumps(given, indent=1, sort_keys=True).encode())
     except OSError as error:
         raise MyWorkError(f"could not update {shown(error.filename or work)}: {error.strerror}. "
                           f"None of your files in {shown(work)}/ was overwritten.") from error
-    return exercises, changes
+    return exercises, [(exercise, action, path, bases.get(exercise.path.name))
+                       for exercise, action, path in changes]
 
 
 def report(exercises, changes, work):
@@ -166,17 +230,21 @@ def report(exercises, changes, work):
     lines = [f"note: {shown(e.path)} holds changes, which `git pull` may refuse to overwrite. Work "
              f"in {shown(work)}/ instead; once your copy there has all you need, run: "
              f"git checkout -- {shown(e.path)}" for e in exercises if e.edited]
-    if [action for _, action, _ in changes] == ["copied"] * len(exercises):
+    if [action for _, action, _, _ in changes] == ["copied"] * len(exercises):
         return lines + [f"Seeded {shown(work)}/ with {len(exercises)} notebooks from "
                         f"{shown(exercises[0].path.parent)}/: your own copies. git ignores this "
-                        "folder, so `git pull` never touches your answers."]
-    for exercise, action, path in changes:
+                        "folder, so `git pull` never touches your answers. Begin with "
+                        f"{shown(work / START_HERE)}."]
+    for exercise, action, path, base in changes:
         name, copy, path = exercise.path.name, shown(work / exercise.path.name), shown(path)
+        changed = (f"\n  what the course changed, alone:\n    {nbdiff} {shown(base)} {path}"
+                   if base else "")
         lines += {
             "copied": [f"Copied {copy} (it was missing)."],
             "updated": [f"Updated {copy} to the course's new version (you had not changed it)."],
             "offered": [f"The course has a new version of {name}: it is in {path}, beside your "
-                        f"copy, which is unchanged. Compare them:\n    {nbdiff} {copy} {path}"],
+                        f"copy, which is unchanged. Compare them:{changed}\n"
+                        f"  your copy against it (your edits show too):\n    {nbdiff} {copy} {path}"],
             "blocked": [f"The course has a new version of {name}, but {path} holds your changes, "
                         "so it was left alone: rename it, then run this again."],
             "kept": [],
