@@ -9,6 +9,8 @@ EXECUTE := $(BIN)/jupyter nbconvert --to notebook --execute --ExecutePreprocesso
 	--ExecutePreprocessor.record_timing=False
 
 .PHONY: setup lab test notebooks exercises handouts site bench clean
+# What make site and make handouts publish: student (no solutions) or instructor
+EDITION ?= student
 
 $(READY): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11 is needed: make PYTHON=/path/to/python3.11")'
@@ -69,16 +71,19 @@ OFFLINE_SLIDES := --template reveal_offline --TemplateExporter.extra_template_ba
 	--SlidesExporter.reveal_url_prefix=$(VENDOR)/reveal.js --SlidesExporter.reveal_theme=white
 
 ## handouts: reveal.js slides and static HTML (no speaker notes) of the executed notebooks, into build/; offline
+## (the student edition, without solutions; EDITION=instructor keeps them)
 handouts: $(READY) $(WEB_ASSETS)
 	$(BIN)/python site/offline_assets.py build/vendor handouts
+	rm -rf build/edition
+	$(BIN)/python tools/make_exercises.py --edition $(EDITION) --out build/edition
 	$(BIN)/jupyter nbconvert --to slides $(OFFLINE_SLIDES) --SlidesExporter.reveal_scroll=True $(OFFLINE_HANDOUTS) \
-		--output-dir build/slides $(NOTEBOOKS)
-	$(BIN)/jupyter nbconvert --to html $(OFFLINE_HANDOUTS) --TagRemovePreprocessor.enabled=True \
-		--TagRemovePreprocessor.remove_cell_tags='{"instructor"}' --output-dir build/html $(NOTEBOOKS)
+		--output-dir build/slides build/edition/*.ipynb
+	$(BIN)/jupyter nbconvert --to html $(OFFLINE_HANDOUTS) --output-dir build/html build/edition/*.ipynb
 
 ## site: the course website (Sphinx) from the executed notebooks, without running them, into build/site/; offline
+## (the student edition, without solutions; EDITION=instructor keeps them)
 site: $(READY) $(WEB_ASSETS)
-	$(BIN)/sphinx-build -q -W --keep-going -b html -c site -d build/doctrees . build/site
+	COURSE_EDITION=$(EDITION) $(BIN)/sphinx-build -E -q -W --keep-going -b html -c site -d build/doctrees . build/site
 
 ## bench: print the course's benchmark figures
 bench: setup

@@ -23,7 +23,8 @@ class CheckFailed(AssertionError):
     """A check's verdict. IPython renders it by `_render_traceback_`: the hint, not the frames."""
 
     def _render_traceback_(self):
-        return [f"✘ {line}" if i == 0 else f"  {line}" for i, line in enumerate(str(self).splitlines())]
+        first, *rest = str(self).splitlines() or [""]
+        return [f"✘ {first}", *(f"  {line}" for line in rest)]
 
 
 def describe(error):

@@ -7,6 +7,7 @@ the pages keep the repository's paths (notebooks/00_dual_numbers.html). build/si
 leads to the home page, site/index.html.
 """
 
+import os
 import sys
 from pathlib import Path
 
@@ -23,9 +24,11 @@ root_doc = "site/index"
 include_patterns = ["site/index.md", NOTEBOOKS]
 exclude_patterns = [".*", "build", "data", "site/node_modules", "**/.ipynb_checkpoints"]
 
-# Notebooks: their committed outputs, without the cells tagged `instructor`
+# Notebooks: their committed outputs, as the student edition (no solutions) unless
+# `make site EDITION=instructor` (COURSE_EDITION) asks for the solutions
 nb_execution_mode = "off"
-nb_custom_formats = {".ipynb": ["course_site.read_notebook", {}, False]}
+edition = os.environ.get("COURSE_EDITION") or "student"
+nb_custom_formats = {".ipynb": ["course_site.read_notebook", {"edition": edition}, False]}
 myst_enable_extensions = ["dollarmath", "amsmath"]  # the notebooks' $...$ and $$...$$ math
 myst_heading_anchors = 3
 

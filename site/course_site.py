@@ -1,7 +1,8 @@
 """The course website's Sphinx extension: what myst-nb and the theme do not do by themselves.
 
-- `read_notebook`: myst-nb's reader for .ipynb files; it drops the cells tagged `instructor`
-  (speaker notes) and `course-test` (the course's own asserts), as the student versions do.
+- `read_notebook`: myst-nb's reader for .ipynb files. By default it gives the student edition
+  (tools/make_exercises.py's `student_edition`: no solution, no speaker notes, no course test);
+  `make site EDITION=instructor` keeps the solutions and drops only those two kinds of cell.
 - The `syllabus` directive: each notebook's title, what it teaches and the exercises the student
   solves, read from the notebook itself (so the home page never drifts from it), with links to its
   page and to its student version in exercises/.
@@ -13,24 +14,24 @@ from pathlib import Path
 
 import nbformat
 from docutils.statemachine import StringList
-from nbconvert.preprocessors import TagRemovePreprocessor
 from sphinx.errors import ConfigError
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.parsing import nested_parse_to_nodes
 
 import offline_assets
-from tools.make_exercises import HIDDEN_TAGS
+from tools.make_exercises import EDITIONS
 
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = "notebooks/[0-9][0-9]_*.ipynb"
 EXERCISE = re.compile(r"^## Exercise (\d+\.\d+): (.+)$", re.M)
 
 
-def read_notebook(text):
-    """A notebook as the website shows it: without its instructor-only cells and course tests."""
-    notebook = nbformat.reads(text, as_version=4)
-    remove = TagRemovePreprocessor(remove_cell_tags=HIDDEN_TAGS, enabled=True)
-    return remove.preprocess(notebook, {})[0]
+def read_notebook(text, edition="student"):
+    """A notebook as the website shows it: the student edition, or the instructor's with solutions
+    (both without instructor-only cells and course tests)."""
+    if edition not in EDITIONS:
+        raise ConfigError(f"the site's edition is one of {sorted(EDITIONS)}, not {edition!r}")
+    return EDITIONS[edition](nbformat.reads(text, as_version=4))
 
 
 def first_numbered_list(text):

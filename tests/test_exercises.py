@@ -112,3 +112,17 @@ def test_stub_keeps_the_indent_of_the_solution():
     stripped, _ = make_exercises.StripSolutions().preprocess_cell(cell, {}, 0)
     assert stripped.source == "def f(x):\n    # YOUR CODE HERE\n    raise NotImplementedError()\n"
     assert re.search(r"BEGIN|return x", stripped.source) is None
+
+
+@pytest.mark.parametrize("solution", SOLUTIONS, ids=lambda p: p.name)
+def test_published_editions(solution):
+    """The student edition keeps the lesson's outputs but no solution; the instructor's keeps it."""
+    notebook = nbformat.read(solution, as_version=4)
+    student, instructor = (make_exercises.EDITIONS[name](notebook) for name in ("student", "instructor"))
+    hidden = make_exercises.HIDDEN_TAGS
+    for edition in (student, instructor):
+        assert not [cell for cell in edition.cells if hidden & set(cell.metadata.get("tags", []))]
+    assert not any(make_exercises.SOLUTION.search(cell.source) for cell in student.cells)
+    assert any(make_exercises.SOLUTION.search(cell.source) for cell in instructor.cells)
+    assert any(cell.get("outputs") for cell in student.cells), "the lesson's outputs stay"
+    assert nbformat.read(solution, as_version=4) == notebook, "the source notebook is not changed"

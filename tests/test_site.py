@@ -17,10 +17,12 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urljoin
 
+import html
 import nbformat
 import pytest
 
 from conftest import BROWSER_REQUIRED, BROWSER_TIMEOUT_MS, REPO
+from tools.make_exercises import SOLUTION, student_edition
 
 pytestmark = pytest.mark.browser
 
@@ -158,7 +160,7 @@ def test_home_page_has_the_syllabus_and_the_student_notebooks(offline, site_url,
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.stem)
 def test_notebook_page_shows_outputs_and_math_but_no_speaker_notes(offline, site_url, screenshots, path):
-    notebook = nbformat.read(path, as_version=4)
+    notebook = student_edition(nbformat.read(path, as_version=4))
     cells = notebook.cells
     page = offline.open(f"{site_url}notebooks/{path.stem}.html")
     wait_for_mathjax3(page)
@@ -180,6 +182,26 @@ def test_notebook_page_shows_outputs_and_math_but_no_speaker_notes(offline, site
         assert_progress_bar_complete(page)
         page.screenshot(path=screenshots / f"site-{path.stem}-widget.png")
     offline.assert_offline()
+
+
+def solution_lines(path):
+    """The solution's code lines long enough to be its own (short ones also appear in lessons)."""
+    cells = nbformat.read(path, as_version=4).cells
+    return {line.strip() for cell in cells if cell.cell_type == "code"
+            for match in SOLUTION.finditer(cell.source) for line in match[0].splitlines()
+            if len(line.strip()) > 30 and "SOLUTION" not in line}
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.stem)
+def test_published_pages_are_the_student_edition(builds, path):
+    """The site, the slides and the HTML handouts hold no solution code by default."""
+    assert solution_lines(path), f"{path.name}: no solution to look for"
+    for page in (builds / "site" / "notebooks" / f"{path.stem}.html",
+                 builds / "slides" / f"{path.stem}.slides.html", builds / "html" / f"{path.stem}.html"):
+        text = html.unescape(re.sub(r"<[^>]+>", "", page.read_text()))
+        leaked = sorted(line for line in solution_lines(path) if line in text)
+        assert not leaked and "BEGIN SOLUTION" not in text, f"{page.name} shows the solution: {leaked[:3]}"
+        assert "YOUR CODE HERE" in text, f"{page.name} does not show the exercises as students get them"
 
 
 def test_search_finds_dual_numbers(offline, site_url, screenshots):

@@ -1,5 +1,9 @@
 """Write the student versions of the solution notebooks: python tools/make_exercises.py [--force].
 
+`--edition student --out DIR` writes instead the edition that the site and the handouts publish:
+the same notebooks with their outputs, except the outputs of the exercise cells; `--edition
+instructor` keeps the solutions. Neither holds instructor cells or course tests.
+
 For every notebooks/NN_*.ipynb it writes exercises/NN_*.ipynb (same file name) in which
 - the code between `### BEGIN SOLUTION` and `### END SOLUTION` becomes `# YOUR CODE HERE` /
   `raise NotImplementedError()` at the same indent (nbgrader's markers and replacement),
@@ -32,12 +36,29 @@ RECORD = "exercise_generator"  # notebook metadata key holding the source and th
 
 
 class StripSolutions(Preprocessor):
-    """Replace each marked solution block with a stub at the block's indent."""
+    """Replace each marked solution block with a stub at the block's indent, and drop what the
+    solution cell printed (it could reveal the answer)."""
 
     def preprocess_cell(self, cell, resources, index):
-        if cell.cell_type == "code":
+        if cell.cell_type == "code" and SOLUTION.search(cell.source):
             cell.source = SOLUTION.sub(lambda m: STUB.format(indent=m[1]), cell.source)
+            cell.outputs, cell.execution_count = [], None
         return cell, resources
+
+
+def instructor_edition(notebook):
+    """A copy of a solution notebook without its instructor cells and course tests."""
+    remove = TagRemovePreprocessor(remove_cell_tags=HIDDEN_TAGS, enabled=True)
+    return remove.preprocess(nbformat.from_dict(notebook), {})[0]
+
+
+def student_edition(notebook):
+    """The published student edition of a solution notebook (a copy): the lesson and its outputs,
+    the exercises as the student gets them, no solution, no instructor cell, no course test."""
+    return StripSolutions().preprocess(instructor_edition(notebook), {})[0]
+
+
+EDITIONS = {"student": student_edition, "instructor": instructor_edition}
 
 
 def content_hash(notebook):
@@ -48,10 +69,8 @@ def content_hash(notebook):
 
 
 def student_version(source_path):
-    notebook = nbformat.read(source_path, as_version=4)
-    for preprocessor in (TagRemovePreprocessor(remove_cell_tags=HIDDEN_TAGS, enabled=True),
-                         StripSolutions(), ClearOutputPreprocessor()):
-        notebook, _ = preprocessor.preprocess(notebook, {})
+    notebook, _ = ClearOutputPreprocessor().preprocess(
+        student_edition(nbformat.read(source_path, as_version=4)), {})
     notebook.metadata.pop("widgets", None)  # stored widget state belongs to the executed solution
     notebook.metadata[RECORD] = {"source": f"notebooks/{source_path.name}"}
     notebook.metadata[RECORD]["sha256"] = content_hash(notebook)
@@ -91,8 +110,16 @@ def main(argv=None):
                         help="folder for the student versions")
     parser.add_argument("--force", action="store_true",
                         help="overwrite student versions even if they were edited")
+    parser.add_argument("--edition", choices=sorted(EDITIONS),
+                        help="write this published edition (with outputs) instead")
     args = parser.parse_args(argv)
     sources = args.notebooks or sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    if args.edition:
+        args.out.mkdir(parents=True, exist_ok=True)
+        for source in sources:
+            edition = EDITIONS[args.edition](nbformat.read(source, as_version=4))
+            nbformat.write(edition, args.out / source.name)
+        return 0
     refused = generate(sources, args.out, args.force)
     for path in refused:
         print(f"refused to overwrite {path}: it differs from what the generator last wrote, so it "

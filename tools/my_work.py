@@ -48,8 +48,8 @@ These notebooks are your own copies of the course's exercises: nobody else's upd
 1. Open `00_dual_numbers.ipynb` and work through the notebooks in order (00, 01, 02, ...).
 2. Read, predict, then run each cell (Shift+Enter). Where a cell says `# YOUR CODE HERE`, write your
    answer in place of `raise NotImplementedError()`.
-3. The cell after an exercise checks it. It prints a ✔ line, or a hint that names the rule to look at.
-   `check.exercise_0_1??` shows what a check tests.
+3. The cell after an exercise checks it. It prints a ✔ line, or a hint that names the rule to
+   look at. `check.exercise_0_1??` shows what a check tests.
 4. Stuck? The derivation follows each check, for when you are stuck or done.
 
 When the course changes a notebook you have worked in, its new version appears beside yours as
@@ -244,7 +244,8 @@ def report(exercises, changes, work):
             "updated": [f"Updated {copy} to the course's new version (you had not changed it)."],
             "offered": [f"The course has a new version of {name}: it is in {path}, beside your "
                         f"copy, which is unchanged. Compare them:{changed}\n"
-                        f"  your copy against it (your edits show too):\n    {nbdiff} {copy} {path}"],
+                        "  your copy against it (your edits show too):\n"
+                        f"    {nbdiff} {copy} {path}"],
             "blocked": [f"The course has a new version of {name}, but {path} holds your changes, "
                         "so it was left alone: rename it, then run this again."],
             "kept": [],
