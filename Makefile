@@ -12,11 +12,21 @@ EXECUTE := $(BIN)/jupyter nbconvert --to notebook --execute --ExecutePreprocesso
 # What make site and make handouts publish: student (no solutions) or instructor
 EDITION ?= student
 
+# TORCH=cpu (Linux without an NVIDIA GPU): PyTorch's CPU-only wheels from PyTorch's own index,
+# about a sixth of the size. PyPI's Linux torch, the default, brings ~3-4 GB of CUDA libraries
+# that a CPU never uses. Not tested where the course is built: that index is out of its reach.
+TORCH ?= pypi
+PYTORCH_CPU_INDEX := https://download.pytorch.org/whl/cpu
+PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
+
 $(READY): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11 is needed: make PYTHON=/path/to/python3.11")'
+	@case "$(TORCH)" in pypi|cpu) ;; *) echo "TORCH is pypi (the default) or cpu, not $(TORCH)"; exit 1;; esac
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	if [ "$(TORCH)" = cpu ]; then \
+		$(PIP) --index-url $(PYTORCH_CPU_INDEX) $$(grep -Eo '^torch(vision)?==[^ ]+' requirements.txt); fi
+	$(PIP) -r requirements.txt
+	$(PIP) --no-deps -e .
 	touch $@
 
 # JupyterLab settings for everyone using this venv (jupyter/overrides.json): no popup asking about
