@@ -77,7 +77,10 @@ VENDOR := ../vendor
 OFFLINE_HANDOUTS := --HTMLExporter.mathjax_url='$(VENDOR)/mathjax2/MathJax.js?config=TeX-AMS_CHTML-full,Safe' \
 	--HTMLExporter.require_js_url=$(VENDOR)/requirejs/require.js --HTMLExporter.jquery_url=$(VENDOR)/jquery/jquery.min.js \
 	--HTMLExporter.widget_renderer_url=$(VENDOR)/html-manager/embed-amd.js
-OFFLINE_SLIDES := --template reveal_offline --TemplateExporter.extra_template_basedirs=site/nbconvert_templates \
+# Both templates write each figure's alt text (a cell's `alt` metadata), which nbconvert's own omit.
+TEMPLATES := --TemplateExporter.extra_template_basedirs=site/nbconvert_templates \
+	--TemplateExporter.extra_template_paths=site/nbconvert_templates
+OFFLINE_SLIDES := --template reveal_offline $(TEMPLATES) \
 	--SlidesExporter.reveal_url_prefix=$(VENDOR)/reveal.js --SlidesExporter.reveal_theme=white
 
 ## handouts: reveal.js slides and static HTML (no speaker notes) of the executed notebooks, into build/; offline
@@ -88,7 +91,8 @@ handouts: $(READY) $(WEB_ASSETS)
 	$(BIN)/python tools/make_exercises.py --edition $(EDITION) --out build/edition
 	$(BIN)/jupyter nbconvert --to slides $(OFFLINE_SLIDES) --SlidesExporter.reveal_scroll=True $(OFFLINE_HANDOUTS) \
 		--output-dir build/slides build/edition/*.ipynb
-	$(BIN)/jupyter nbconvert --to html $(OFFLINE_HANDOUTS) --output-dir build/html build/edition/*.ipynb
+	$(BIN)/jupyter nbconvert --to html --template html_offline $(TEMPLATES) $(OFFLINE_HANDOUTS) \
+		--output-dir build/html build/edition/*.ipynb
 
 ## site: the course website (Sphinx) from the executed notebooks, without running them, into build/site/; offline
 ## (the student edition, without solutions; EDITION=instructor keeps them)

@@ -31,7 +31,11 @@ def read_notebook(text, edition="student"):
     (both without instructor-only cells and course tests)."""
     if edition not in EDITIONS:
         raise ConfigError(f"the site's edition is one of {sorted(EDITIONS)}, not {edition!r}")
-    return EDITIONS[edition](nbformat.reads(text, as_version=4))
+    notebook = EDITIONS[edition](nbformat.reads(text, as_version=4))
+    for cell in notebook.cells:  # a figure's alt text, where myst-nb reads it
+        if "alt" in cell.metadata:
+            cell.metadata.setdefault("mystnb", {}).setdefault("image", {})["alt"] = cell.metadata.alt
+    return notebook
 
 
 def first_numbered_list(text):

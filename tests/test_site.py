@@ -172,6 +172,9 @@ def test_notebook_page_shows_outputs_and_math_but_no_speaker_notes(offline, site
     images = page.locator(".cell_output img")
     assert images.count() == figures
     assert all(image.evaluate("img => img.complete && img.naturalWidth > 0") for image in images.all())
+    alts = [cell.metadata.alt for cell in cells for output in cell.get("outputs", [])
+            if "image/png" in output.get("data", {})]
+    assert [image.get_attribute("alt") for image in images.all()] == alts, "figures without alt text"
 
     assert_no_speaker_notes(page.locator("main").inner_text(), cells)
     page.screenshot(path=screenshots / f"site-{path.stem}.png")

@@ -31,6 +31,15 @@ def test_course_tests_and_checks_stay_off_the_slides(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_figure_has_alt_text(path):
+    """A cell that draws a figure says in words what it shows (cell metadata `alt`), for screen
+    readers; the site and the handouts write it into the image's alt attribute."""
+    for index, cell in enumerate(nbformat.read(path, as_version=4).cells):
+        if any("image/png" in output.get("data", {}) for output in cell.get("outputs", [])):
+            assert len(cell.metadata.get("alt", "")) >= 20, f"cell {index}: a figure without alt text"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_slides_and_html_export(path):
     notebook = nbformat.read(path, as_version=4)
     slides, _ = SlidesExporter().from_notebook_node(notebook)
