@@ -21,7 +21,9 @@ BATCH = 256
 
 
 def forward_mode_rows(p, label, parameters):
-    """Rows for the three ways of one tangent, the cost model, and what a tangent reads."""
+    """Rows for the three ways of one tangent, the cost model, and what a tangent reads; and the
+    seconds of one gradient by each way, by its cost model (the batched jvp: t0 per call, c per
+    tangent), as notebook 03 extrapolates them."""
     scalar = coursekit.scalar_forward_mode(diffType, p, parameters)
     _, vectorized = coursekit.vectorized_forward_mode(diffType, p, parameters)
     params32 = parameters.map(lambda x: torch.as_tensor(x, dtype=torch.float32))
@@ -46,7 +48,11 @@ def forward_mode_rows(p, label, parameters):
         ("scalar / vectorized diffType, per tangent",
          f"{scalar.pass_seconds / vectorized:,.0f}", "≥ 1000"),
     ]
-    return rows, per_tangent, params32, loss
+    calls = sum(-(-x.numel() // forward_mode.chunk_size(name))  # chunks per parameter
+                for name, x in params32._asdict().items())
+    gradient_seconds = {method: coursekit.N_PARAMETERS * c for method, c in per_tangent.items()}
+    gradient_seconds["batched jvp"] += calls * cost.fixed
+    return rows, gradient_seconds, params32, loss
 
 
 def run():
@@ -57,7 +63,8 @@ def run():
 
 def figures():
     p, label = coursekit.load_test_image()
-    rows, per_tangent, params32, loss = forward_mode_rows(p, label, coursekit.uniform_parameters())
+    rows, forward_gradient, params32, loss = forward_mode_rows(p, label,
+                                                               coursekit.uniform_parameters())
     test = coursekit.mnist_arrays()
     batch_loss = functools.partial(coursekit.cross_entropy_loss,
                                    torch.tensor(test.test_images[:BATCH]).float() / 255,
@@ -69,8 +76,8 @@ def figures():
                   format_duration(gradient_seconds), ""),
                  (f"reverse / forward, {name}", f"{gradient_seconds / forward_seconds:.2f}",
                   "≤ 5 (cheap gradient)")]
-    for method, c in per_tangent.items():
-        thousand = coursekit.training_time(coursekit.N_PARAMETERS * c).epochs
+    for method, seconds in forward_gradient.items():
+        thousand = coursekit.training_time(seconds).epochs
         rows.append((f"1000 epochs, forward mode: {method}", format_duration(thousand), ""))
     minibatches = coursekit.training_time(reverse[f"{BATCH} images"][1], batch_size=BATCH)
     rows.append((f"1000 epochs, reverse mode: minibatches of {BATCH}",

@@ -34,7 +34,8 @@ def read_notebook(text, edition="student"):
     notebook = EDITIONS[edition](nbformat.reads(text, as_version=4))
     for cell in notebook.cells:  # a figure's alt text, where myst-nb reads it
         if "alt" in cell.metadata:
-            cell.metadata.setdefault("mystnb", {}).setdefault("image", {})["alt"] = cell.metadata.alt
+            image_options = cell.metadata.setdefault("mystnb", {}).setdefault("image", {})
+            image_options["alt"] = cell.metadata.alt
     return notebook
 
 

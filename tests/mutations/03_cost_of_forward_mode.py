@@ -1,4 +1,5 @@
-"""Wrong answers to notebook 03's exercises; tests/test_mutations.py proves each check rejects them."""
+"""Wrong and right answers to notebook 03's exercises: tests/test_mutations.py proves that each check
+rejects every wrong answer with a hint and passes every right one written otherwise."""
 
 MUTATIONS = {
     "3.1": [
@@ -23,6 +24,19 @@ MUTATIONS = {
         ("only the first dimension of the shape",
          "bytes_per_tangent = int(np.prod(shape)) * bytes_per_entry",
          "bytes_per_tangent = shape[0] * bytes_per_entry"),
+        ("the dimensions added instead of multiplied",
+         "bytes_per_tangent = int(np.prod(shape)) * bytes_per_entry",
+         "bytes_per_tangent = sum(shape) * bytes_per_entry"),
+        ("an empty budget still holds one tangent",
+         "return budget_bytes // bytes_per_tangent",
+         "return max(1, budget_bytes // bytes_per_tangent)"),
+        ("the shape consumed while counting its entries (changes the caller's list)",
+         "bytes_per_tangent = int(np.prod(shape)) * bytes_per_entry",
+         "bytes_per_tangent = bytes_per_entry\n"
+         "    while isinstance(shape, list) and shape:\n"
+         "        bytes_per_tangent *= shape.pop()\n"
+         "    if not isinstance(shape, list):\n"
+         "        bytes_per_tangent *= int(np.prod(shape))"),
     ],
     "3.2": [
         ("one chunk's time divided by its size (fixed cost charged to the tangents)",
@@ -40,6 +54,17 @@ MUTATIONS = {
         ("only the cost per tangent", "return t1 - c * n1, c", "return c"),
         ("the course's own fit instead of yours", "return t1 - c * n1, c",
          "return coursekit.CostModel.through(n1, t1, n2, t2)"),
+        ("the course's own fit under another name",
+         "c = (t2 - t1) / (n2 - n1)\n    return t1 - c * n1, c",
+         "from coursekit import CostModel as Line\n    return Line.through(n1, t1, n2, t2)"),
+        ("a negative fixed cost clamped to zero", "return t1 - c * n1, c",
+         "return max(0.0, t1 - c * n1), c"),
+        ("floor division: the slope rounded down", "c = (t2 - t1) / (n2 - n1)",
+         "c = (t2 - t1) // (n2 - n1)"),
+        ("the mean time per tangent of both chunks as the slope", "c = (t2 - t1) / (n2 - n1)",
+         "c = (t1 + t2) / (n1 + n2)"),
+        ("the smaller time as the fixed cost", "return t1 - c * n1, c",
+         "return min(t1, t2), c"),
     ],
     "3.3": [
         ("the original's mistake: 1000 epochs as 1000 gradients (an epoch of one image)",
@@ -51,5 +76,50 @@ MUTATIONS = {
          "return gradient, epoch, n_epochs * epoch"),
         ("the course's training_time instead of your own", "return n_epochs * epoch",
          "return coursekit.training_time(gradient, images=n_images, epochs=n_epochs).epochs"),
+        ("the course's training_time under another name", "return n_epochs * epoch",
+         "from coursekit import training_time as total\n"
+         "    return total(gradient, images=n_images, epochs=n_epochs).epochs"),
+        ("rounded to whole seconds", "return n_epochs * epoch", "return round(n_epochs * epoch)"),
+        ("minibatches of 256: 235 gradients per epoch, as if a batch cost one image",
+         "epoch = n_images * gradient", "epoch = -(-n_images // 256) * gradient"),
+        ("one epoch too many", "return n_epochs * epoch", "return (n_epochs + 1) * epoch"),
+        ("in hours, not seconds", "return n_epochs * epoch", "return n_epochs * epoch / 3600"),
+        ("images counted twice", "return n_epochs * epoch", "return n_epochs * n_images * epoch"),
+    ],
+}
+
+ACCEPTED = {
+    "3.1": [
+        ("math.prod and one line", "bytes_per_tangent = int(np.prod(shape)) * bytes_per_entry\n"
+         "    return budget_bytes // bytes_per_tangent",
+         "import math\n    return budget_bytes // (math.prod(shape) * bytes_per_entry)"),
+        ("np.prod without int(): numpy's integer", "int(np.prod(shape))", "np.prod(shape)"),
+        ("divmod", "return budget_bytes // bytes_per_tangent",
+         "whole, _ = divmod(budget_bytes, bytes_per_tangent)\n    return whole"),
+        ("counting up, one tangent at a time", "return budget_bytes // bytes_per_tangent",
+         "count = 0\n    while (count + 1) * bytes_per_tangent <= budget_bytes:\n"
+         "        count += 1\n    return count"),
+    ],
+    "3.2": [
+        ("np.polyfit, turned round", "c = (t2 - t1) / (n2 - n1)\n    return t1 - c * n1, c",
+         "return np.polyfit([n1, n2], [t1, t2], 1)[::-1]"),
+        ("two equations solved with numpy", "c = (t2 - t1) / (n2 - n1)\n    return t1 - c * n1, c",
+         "return np.linalg.solve([[1, n1], [1, n2]], [t1, t2])"),
+        ("the fixed cost from the second point, as a list", "return t1 - c * n1, c",
+         "return [t2 - c * n2, c]"),
+        ("the slope the other way round", "c = (t2 - t1) / (n2 - n1)", "c = (t1 - t2) / (n1 - n2)"),
+    ],
+    "3.3": [
+        ("one product", "gradient = n_parameters * per_tangent  # one tangent per parameter\n"
+         "    epoch = n_images * gradient  # one gradient per training image\n"
+         "    return n_epochs * epoch",
+         "return n_epochs * n_images * n_parameters * per_tangent"),
+        ("math.prod", "return n_epochs * epoch",
+         "import math\n    return math.prod([n_epochs, n_images, n_parameters, per_tangent])"),
+        ("a loop over the epochs", "return n_epochs * epoch",
+         "total = 0.0\n    for _ in range(n_epochs):\n        total += epoch\n    return total"),
+        ("a harmless call of the course's helper for the display, after the answer",
+         "return n_epochs * epoch",
+         "seconds = n_epochs * epoch\n    format_duration(seconds)\n    return seconds"),
     ],
 }
