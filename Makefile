@@ -30,24 +30,53 @@ $(READY): requirements.txt pyproject.toml
 	touch $@
 
 # JupyterLab settings for everyone using this venv (jupyter/overrides.json): no popup asking about
-# Jupyter news, no update checks (the course pins its versions)
+# Jupyter news, no update checks (the course pins its versions), RISE slides in reveal.js's white
+# theme (the default theme, "simple", fetches its fonts from Google Fonts)
 LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
 $(LAB_SETTINGS): jupyter/overrides.json $(READY)
 	mkdir -p $(@D)
 	cp jupyter/overrides.json $@
 
+# Jupyter server settings for everyone using this venv (jupyter/jupyter_server_config.py): RISE's
+# optional stylesheets rise.css and <notebook>.css are served empty where there are none (no 404s)
+SERVER_SETTINGS := $(VENV)/etc/jupyter/jupyter_server_config.py
+$(SERVER_SETTINGS): jupyter/jupyter_server_config.py $(READY)
+	mkdir -p $(@D)
+	cp jupyter/jupyter_server_config.py $@
+
 ## setup: the venv, the pinned packages, this project, JupyterLab settings, MNIST checked into data/ ($$MNIST_SOURCE offline)
-setup: $(READY) $(LAB_SETTINGS)
+setup: $(READY) $(LAB_SETTINGS) $(SERVER_SETTINGS)
 	$(BIN)/python -m coursekit
+
+# JupyterLab refuses to run as root without --allow-root; containers and cloud machines often run as root
+LAB := $(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root)
+# Where a student's own copies live: my-work/, or MY_WORK=folder
+MY_WORK ?= my-work
+# The course's notebooks in my-work/ (copies and updates) are signed ("trusted") for this user:
+# JupyterLab then shows their outputs in full and logs no "Notebook ... is not trusted". Other
+# notebooks there are left as they are.
+COURSE_NOTEBOOKS := $(notdir $(wildcard exercises/[0-9][0-9]_*.ipynb))
+TRUST := $(abspath $(BIN))/jupyter trust
 
 ## lab: set up, then open JupyterLab in my-work/, your own copies of the exercises (see my-work)
 lab: setup my-work
-	$(BIN)/jupyter lab $(LAB_ARGS) my-work
+	$(LAB) $(LAB_ARGS) $(MY_WORK)
 
 ## my-work: copy into my-work/ (yours, git-ignored) the exercises you lack; put course updates beside your copies
 .PHONY: my-work
 my-work: $(READY)
-	$(BIN)/python tools/my_work.py
+	$(BIN)/python tools/my_work.py --work $(MY_WORK)
+	cd $(MY_WORK) && $(TRUST) $$(ls $(COURSE_NOTEBOOKS) $(COURSE_NOTEBOOKS:.ipynb=.new.ipynb) 2>/dev/null)
+
+## present: open the solution notebooks (notebooks/, or PRESENT=folder) in JupyterLab, trusted, to present with RISE
+# Progress bars as text (COURSE_PROGRESS): RISE shows no widgets.
+PRESENT ?= notebooks
+.PHONY: present
+present: setup
+	$(TRUST) $(PRESENT)/*.ipynb
+	@echo "To present: open a notebook, click a cell, press Alt+R (or, in the command palette, Ctrl+Shift+C:" \
+		"\"Render as Reveal Slideshow\"; \"Open as Reveal Slideshow\" opens it in a browser tab of its own)."
+	COURSE_PROGRESS=text $(LAB) $(LAB_ARGS) $(PRESENT)
 
 ## test: set up, then run every test: unit tests with coverage, and strict nbval on the notebooks
 test: setup

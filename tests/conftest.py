@@ -2,14 +2,18 @@ import contextlib
 import json
 import os
 import secrets
+import shlex
 import shutil
+import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
 from typing import Any, NamedTuple
+from urllib.parse import urlsplit
 
 import nbformat
 import pytest
@@ -49,7 +53,7 @@ CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrom
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--disable-quic"]
 BROWSER_TIMEOUT_MS = 90_000  # for every wait on a condition: a loaded 2-core machine is slow, never stuck
-SERVER_START_SECONDS = 120
+SERVER_START_SECONDS = 180  # make present and make lab set up, trust the notebooks, then start it
 
 
 def pytest_configure(config):
@@ -176,25 +180,35 @@ def is_serving(lab):
         return False
 
 
-@pytest.fixture(scope="session")
-def jupyter_lab_server(browser, tmp_path_factory):
-    """JupyterLab as `make lab` starts it (this venv's JupyterLab, extensions and settings overrides),
-    on a free port with a generated token, serving a temporary folder. The user's own Jupyter
-    configuration, settings and workspaces are kept out: the course's environment is what is tested.
-    Shut down, kernels included, when the tests end."""
-    home = tmp_path_factory.mktemp("jupyter")
-    (root := home / "root").mkdir()
-    lab = JupyterLab(root, f"http://127.0.0.1:{free_port()}", secrets.token_hex(16), home / "jupyterlab.log")
+def private_environment(home):
+    """os.environ with the user's own Jupyter configuration, settings, workspaces, data (notebook
+    signatures) and IPython profile replaced by empty folders in home: the course's environment, this
+    venv's JupyterLab, extensions and settings overrides, is what is tested."""
     private = {"JUPYTER_CONFIG_DIR": "config", "JUPYTERLAB_SETTINGS_DIR": "user-settings",
                "JUPYTERLAB_WORKSPACES_DIR": "workspaces", "JUPYTER_RUNTIME_DIR": "runtime",
-               "IPYTHONDIR": "ipython"}
-    environment = {**os.environ, **{name: str(home / folder) for name, folder in private.items()}}
-    command = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1",
-               f"--ServerApp.port={lab.base.rsplit(':', 1)[1]}", "--ServerApp.port_retries=0",
-               f"--IdentityProvider.token={lab.token}", f"--ServerApp.root_dir={root}",
-               "--ServerApp.allow_root=True"]
+               "JUPYTER_DATA_DIR": "data", "IPYTHONDIR": "ipython"}
+    return {**os.environ, **{name: str(home / folder) for name, folder in private.items()}}
+
+
+def new_lab(root, home):
+    """A JupyterLab to start: root is the folder it will serve, its log goes to home."""
+    return JupyterLab(root, f"http://127.0.0.1:{free_port()}", secrets.token_hex(16), home / "jupyterlab.log")
+
+
+def lab_options(lab):
+    """The command-line options that put a JupyterLab on lab's port and token, without a browser."""
+    return ["--no-browser", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={lab.base.rsplit(':', 1)[1]}",
+            "--ServerApp.port_retries=0", f"--IdentityProvider.token={lab.token}"]
+
+
+@contextlib.contextmanager
+def running_server(lab, command, cwd, environment):
+    """Run command (a JupyterLab, or make starting one) until it serves lab; stop it, kernels and
+    child processes included, on leaving."""
     with open(lab.log, "wb") as log:
-        server = subprocess.Popen(command, cwd=root, env=environment, stdout=log, stderr=subprocess.STDOUT)
+        # a session of its own, so that stop_server can end make and the JupyterLab it started
+        server = subprocess.Popen(command, cwd=cwd, env=environment, stdout=log, stderr=subprocess.STDOUT,
+                                  start_new_session=True)
     try:
         deadline = time.monotonic() + SERVER_START_SECONDS
         while not is_serving(lab):
@@ -207,6 +221,45 @@ def jupyter_lab_server(browser, tmp_path_factory):
         stop_server(server, lab)
 
 
+@pytest.fixture(scope="session")
+def jupyter_lab_server(browser, tmp_path_factory):
+    """JupyterLab as `make lab` starts it (this venv's JupyterLab, extensions and settings overrides),
+    on a free port with a generated token, serving a temporary folder, with the user's own Jupyter
+    files kept out (private_environment). Shut down, kernels included, when the tests end."""
+    home = tmp_path_factory.mktemp("jupyter")
+    (root := home / "root").mkdir()
+    lab = new_lab(root, home)
+    command = [sys.executable, "-m", "jupyterlab", *lab_options(lab), f"--ServerApp.root_dir={root}",
+               "--ServerApp.allow_root=True"]
+    with running_server(lab, command, root, private_environment(home)):
+        yield lab
+
+
+VENV_READY = REPO / ".venv" / ".ready"  # the Makefile's mark of a complete venv
+MAKE_STATE = ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")  # set when the tests run under make
+
+
+@pytest.fixture
+def make_lab(browser, mnist_source, tmp_path):
+    """start(target, root, **variables) runs `make target` in the repository as a person does, with
+    LAB_ARGS putting its JupyterLab on a free port with a generated token and no browser, and waits
+    until it serves root (the folder that make target serves, set through variables). The venv is
+    taken as it is (make never reinstalls it under the running tests), MNIST from mnist_source, and
+    the user's own Jupyter files are kept out. Every server started is stopped after the test."""
+    if not VENV_READY.is_file():
+        pytest.fail(f"{VENV_READY.relative_to(REPO)} is missing: run `make setup` before the browser tests")
+    environment = {name: value for name, value in private_environment(tmp_path).items() if name not in MAKE_STATE}
+    environment[coursekit.SOURCE_VARIABLE] = str(mnist_source)
+    with contextlib.ExitStack() as servers:
+        def start(target, root, **variables):
+            home = Path(tempfile.mkdtemp(dir=tmp_path, prefix=f"make-{target}-"))
+            lab = new_lab(root, home)
+            command = ["make", f"--assume-old={VENV_READY.relative_to(REPO)}", target,
+                       f"LAB_ARGS={shlex.join(lab_options(lab))}", *(f"{name}={value}" for name, value in variables.items())]
+            return servers.enter_context(running_server(lab, command, REPO, environment))
+        yield start
+
+
 @pytest.fixture
 def jupyter_lab(jupyter_lab_server):
     """The tests' JupyterLab, for one test: the kernels it started are shut down after it."""
@@ -215,11 +268,14 @@ def jupyter_lab(jupyter_lab_server):
 
 
 def stop_server(server, lab):
-    """Shut JupyterLab down through its API (it stops its kernels), else terminate it, else kill it."""
+    """Shut JupyterLab down through its API (it stops its kernels), else terminate the processes of
+    its session (make and its children too), else kill them."""
     with contextlib.suppress(OSError, ValueError):
         lab.api("POST", "shutdown")
-    for stop in (lambda: None, server.terminate, server.kill):
-        stop()
+    for stop in (None, signal.SIGTERM, signal.SIGKILL):
+        if stop is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(server.pid, stop)
         with contextlib.suppress(subprocess.TimeoutExpired):
             server.wait(timeout=20)
             return
@@ -231,6 +287,12 @@ class BrowserTab(NamedTuple):
     console_errors: list  # texts of console.error messages and uncaught exceptions
     failed_requests: list  # URLs that could not be loaded (no network, or not there)
     shoot: Any  # shoot("label") saves build/screenshots/<test>-<n>-<label>.png
+    requests: list  # the URL of every request the page (and its frames) made
+
+    def remote_requests(self):
+        """Requests that left this machine (web fonts, CDNs): the course works offline."""
+        return [url for url in self.requests if urlsplit(url).scheme in ("http", "https")
+                and urlsplit(url).hostname not in ("127.0.0.1", "localhost")]
 
 
 @pytest.fixture
@@ -240,7 +302,8 @@ def tab(browser, screenshots, request):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     context.set_default_timeout(BROWSER_TIMEOUT_MS)
     page = context.new_page()
-    errors, failed = [], []
+    errors, failed, requests = [], [], []
+    page.on("request", lambda request: requests.append(request.url))
     page.on("console", lambda message: message.type == "error" and errors.append(message.text))
     page.on("pageerror", lambda error: errors.append(f"uncaught: {error}"))
     page.on("requestfailed", lambda request: failed.append(request.url))
@@ -253,7 +316,7 @@ def tab(browser, screenshots, request):
     def shoot(label):
         page.screenshot(path=screenshots / f"{name}-{next(shots):02d}-{label}.png")
 
-    yield BrowserTab(page, errors, failed, shoot)
+    yield BrowserTab(page, errors, failed, shoot, requests)
     report = request.node.stash.get(PHASE_REPORTS, {}).get("call")
     if report is not None and report.failed:
         with contextlib.suppress(Exception):  # the picture must not hide the failure

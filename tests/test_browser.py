@@ -7,7 +7,11 @@ $COURSE_REQUIRE_BROWSER is set (CI), which turns the skip into a failure. Every 
 screenshot in build/screenshots/. Waits are on conditions, never fixed sleeps.
 """
 
+import os
 import re
+import shutil
+import sys
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -139,8 +143,10 @@ def test_student_answers_first_exercise_of_notebook_00(jupyter_lab, tab):
     assert student.cells[check].source == solution.cells[solution_check].source, \
         "the first exercise's check differs between exercises/ and notebooks/: run `make exercises`"
     answer = solution_answer(solution.cells[solution_cell].source)
-    passed = re.search(r"""print\(\s*f?["'](✔[^"'{]*)""", student.cells[check].source)
-    assert passed, "the check cell prints no ✔ line"
+    # A check cell calls checks.<module>.exercise_N_M, which prints "✔ Exercise N.M passed: ..."
+    passed = re.search(r"\bexercise_(\d+)_(\d+)\(", student.cells[check].source)
+    assert passed, f"the check cell calls no check.exercise_N_M: {student.cells[check].source!r}"
+    passed_line = f"✔ Exercise {passed[1]}.{passed[2]} passed"
 
     page = tab.page
     open_notebook(tab, jupyter_lab, jupyter_lab.add(student_path, "student"))
@@ -165,7 +171,7 @@ def test_student_answers_first_exercise_of_notebook_00(jupyter_lab, tab):
     show(output.last)
     tab.shoot("check-passed")
     printed = output.all_inner_texts()
-    assert any(line.startswith(passed[1]) for text in printed for line in text.splitlines()), \
+    assert any(line.startswith(passed_line) for text in printed for line in text.splitlines()), \
         f"the check did not print its ✔ line; its output: {printed}"
 
     news = page.get_by_text("official Jupyter news")
@@ -220,12 +226,28 @@ KNOWN_RISE_ERRORS = [
     r"Shared module @jupyterlab/console doesn't exist in shared scope",
     # a recursion in the design tokens of RISE's own bundle (@jupyter/web-components); harmless
     r"Maximum call stack size exceeded",
-    # reveal.js themes load Google fonts (offline the browser's fonts are used), and RISE looks for
-    # optional stylesheets rise.css and <notebook>.css beside the notebook
-    r"Failed to load resource: net::ERR_NAME_NOT_RESOLVED",
-    r"Refused to apply style from '\S+/files/\S+\.css'",
 ]
-KNOWN_RISE_FAILED_REQUESTS = [r"^https://fonts\.googleapis\.com/", r"/files/\S+\.css$"]
+# What `make setup` installs into the venv for RISE (and JupyterLab): reveal.js's white theme, whose
+# fonts come with RISE (the default theme, "simple", asks Google Fonts for its own), and a server that
+# answers RISE's optional rise.css and <notebook>.css with an empty stylesheet where there is none.
+VENV_SETTINGS = {"jupyter/overrides.json": "share/jupyter/lab/settings/overrides.json",
+                 "jupyter/jupyter_server_config.py": "etc/jupyter/jupyter_server_config.py"}
+
+
+def assert_venv_settings():
+    """The venv running the tests (and its JupyterLab) has the course's settings, as they are now."""
+    stale = [source for source, installed in VENV_SETTINGS.items()
+             if not (Path(sys.prefix) / installed).is_file()
+             or (Path(sys.prefix) / installed).read_bytes() != (REPO / source).read_bytes()]
+    assert not stale, f"{', '.join(stale)} not installed in {sys.prefix} as they are: run `make setup`"
+
+
+def assert_clean_slideshow(tab):
+    """Only RISE's own known errors in the console, every request answered, none off this machine."""
+    assert unexpected(tab.console_errors, KNOWN_RISE_ERRORS) == []
+    assert tab.failed_requests == [], f"requests that failed: {tab.failed_requests}"
+    assert tab.remote_requests() == [], \
+        f"requests to other hosts (web fonts of a reveal.js theme?): {tab.remote_requests()}"
 
 # Where a slideshow is: the horizontal slide, the vertical slide in it, and how many fragments show
 SLIDESHOW_POSITION = """() => {
@@ -237,16 +259,46 @@ SLIDESHOW_POSITION = """() => {
 }"""
 
 
+def slide_type(cell):
+    return cell.metadata.get("slideshow", {}).get("slide_type", "-")
+
+
+def slide_positions(nb):
+    """The slides and subslides of a notebook, in order, as RISE builds them from the cells' slide
+    metadata: (slide, subslide in it, its cells). The first cell shown opens a slide, whatever its
+    type; fragments and "-" add to the current one; "skip" and "notes" cells are not shown."""
+    positions = []
+    for cell in nb.cells:
+        kind = slide_type(cell)
+        if kind in ("skip", "notes"):
+            continue
+        if not positions or kind == "slide":
+            positions.append((positions[-1][0] + 1 if positions else 0, 0, [cell]))
+        elif kind == "subslide":
+            positions.append((positions[-1][0], positions[-1][1] + 1, [cell]))
+        else:
+            positions[-1][2].append(cell)
+    return positions
+
+
 def slide_counts(nb):
     """(slides, slides + subslides), as RISE builds them from the cells' slide metadata."""
-    types = [cell.metadata.get("slideshow", {}).get("slide_type", "-") for cell in nb.cells]
-    shown = [kind for kind in types if kind not in ("skip", "notes")]
-    slides = 1 + shown[1:].count("slide")  # the first cell shown opens a slide, whatever its type
-    return slides, slides + shown[1:].count("subslide")
+    positions = slide_positions(nb)
+    return len({slide for slide, _, _ in positions}), len(positions)
 
 
 def has_math(cell):
     return cell.cell_type == "markdown" and re.search(r"\$[^$]+\$", cell.source) is not None
+
+
+def wait_for_math(tab, nb):
+    """Wait until MathJax has typeset every markdown cell with math that the slideshow shows (it
+    typesets after the slides are built); fail on a formula that did not render."""
+    math_cells = sum(has_math(cell) for cell in nb.cells if slide_type(cell) not in ("skip", "notes"))
+    tab.page.wait_for_function(
+        "n => [...document.querySelectorAll('.reveal .jp-MarkdownCell')].filter("
+        "cell => cell.querySelector('mjx-container')).length >= n", arg=math_cells, polling=250)
+    assert tab.page.locator(".reveal mjx-merror").count() == 0, "a formula failed to render"
 
 
 def unexpected(texts, known):
@@ -270,20 +322,16 @@ def press(tab, key):
 def test_instructor_presents_notebook_04_with_rise(jupyter_lab, tab):
     """RISE presents notebook 04: one slide per slide cell, subslides inside them, rendered math, and
     the arrow keys move from slide to slide. The console shows only RISE's own known errors."""
+    assert_venv_settings()
     path = notebook("notebooks", "04")
     nb = nbformat.read(path, as_version=4)
     slides, vertical = slide_counts(nb)
-    math_cells = sum(has_math(cell) for cell in nb.cells
-                     if cell.metadata.get("slideshow", {}).get("slide_type") not in ("skip", "notes"))
 
     page = tab.page
     open_slideshow(tab, jupyter_lab, jupyter_lab.add(path, "instructor"))
     assert page.locator(".reveal .slides > section").count() == slides
     assert page.locator(".reveal .slides > section > section").count() == vertical
-    page.wait_for_function(  # MathJax typesets after the slides are built
-        "n => [...document.querySelectorAll('.reveal .jp-MarkdownCell')].filter("
-        "cell => cell.querySelector('mjx-container')).length >= n", arg=math_cells, polling=250)
-    assert page.locator(".reveal mjx-merror").count() == 0, "a formula failed to render"
+    wait_for_math(tab, nb)
     tab.shoot("first-slide")
 
     position = [0, 0, 0]
@@ -301,8 +349,120 @@ def test_instructor_presents_notebook_04_with_rise(jupyter_lab, tab):
     assert position[0] == 0, f"ArrowLeft did not go back to the first slide: {position}"
     tab.shoot("back-to-first-slide")
 
-    assert unexpected(tab.console_errors, KNOWN_RISE_ERRORS) == []
-    assert unexpected(tab.failed_requests, KNOWN_RISE_FAILED_REQUESTS) == []
+    assert_clean_slideshow(tab)
+
+
+KERNELSPEC = {"name": "python3", "language": "python", "display_name": "Python 3"}  # of made-up notebooks
+SLIDE_VIEW = {"width": 1280, "height": 720}  # a 720p projector, RISE's whole window
+
+# The slideshow's slides: for each slide, the id and the number of fragments of each of its subslides
+DECK = """() => [...document.querySelectorAll('.reveal .slides > section')].map(slide =>
+    [...slide.querySelectorAll(':scope > section')].map(sub => [sub.id, sub.querySelectorAll('.fragment').length]))"""
+
+# Show a subslide with all its fragments: reveal.js reads the position from the URL (#/id/fragment)
+SHOW_SLIDE = "([id, fragments]) => { location.hash = fragments ? `#/${id}/${fragments - 1}` : `#/${id}`; }"
+
+# A shown slide's size once it has settled: present with all its fragments, its images loaded, and
+# the same layout over three animation frames in a row (code editors and math settle after the slide
+# appears); false until then. RISE's scroll option makes a slide taller than the window a scroll box
+# (shownHeight < height). cut: code or output lines wider than their cell, scrolled at its edge.
+SETTLED_SLIDE = """id => {
+    const slide = document.getElementById(id);
+    if (!slide?.classList.contains('present') || slide.querySelector('.fragment:not(.visible)')
+        || [...slide.querySelectorAll('img')].some(image => !image.complete)) return false;
+    const box = slide.getBoundingClientRect();
+    const size = {height: slide.scrollHeight, shownHeight: slide.clientHeight, top: Math.round(box.top),
+        width: slide.scrollWidth, shownWidth: slide.clientWidth, left: Math.round(box.left),
+        cut: [...slide.querySelectorAll('.cm-scroller, .jp-OutputArea-output pre')]
+            .filter(element => element.scrollWidth > element.clientWidth + 1).length};
+    const key = id + JSON.stringify(size);
+    window.settledSlide = {key, frames: window.settledSlide?.key === key ? window.settledSlide.frames + 1 : 0};
+    return window.settledSlide.frames >= 3 && size;
+}"""
+
+
+def misfits(size):
+    """How a settled slide (SETTLED_SLIDE) does not fit the view, in words; empty when it fits."""
+    problems = []
+    room = SLIDE_VIEW["height"] - max(size["top"], 0)
+    if size["shownHeight"] < size["height"]:  # RISE made it a scroll box
+        room = min(room, size["shownHeight"])
+    if size["height"] > room + 1 or size["top"] < 0:
+        problems.append(f"{size['height']} px tall, room for {room}")
+    if size["width"] > size["shownWidth"] + 1 or size["left"] < 0 \
+            or size["left"] + size["width"] > SLIDE_VIEW["width"] + 1:
+        problems.append(f"{size['width']} px wide, room for {SLIDE_VIEW['width']}")
+    if size["cut"]:
+        problems.append(f"{size['cut']} code or output block(s) cut at the right edge")
+    return problems
+
+
+def first_line(cells):
+    return next((line.strip() for line in cells[0].source.splitlines() if line.strip()), "(empty cell)")[:80]
+
+
+def walk_slides(tab, lab, name):
+    """Present the notebook `name` of the test server in RISE and show each of its slides and subslides
+    in turn with all its fragments, through reveal.js's URL (#/slide-id/fragment). For each, in order:
+    (slide, subslide, its cells, how it does not fit the view: misfits). The page is left blank and
+    the notebook's kernel stopped at the end."""
+    nb = nbformat.read(lab.root / name, as_version=4)
+    positions = slide_positions(nb)
+    open_slideshow(tab, lab, name)
+    wait_for_math(tab, nb)
+    deck = tab.page.evaluate(DECK)
+    expected = [sum(slide == h for slide, _, _ in positions) for h in range(positions[-1][0] + 1)]
+    assert [len(subslides) for subslides in deck] == expected, \
+        f"{name}: RISE built other slides than its cells' slide metadata says"
+    walked = []
+    for (h, v, cells), (slide_id, fragments) in zip(positions, [sub for subs in deck for sub in subs]):
+        tab.page.evaluate(SHOW_SLIDE, [slide_id, fragments])
+        size = tab.page.wait_for_function(SETTLED_SLIDE, arg=slide_id, polling="raf").json_value()
+        walked.append((h, v, cells, misfits(size)))
+        if walked[-1][3]:
+            tab.shoot(f"{Path(name).stem[:2]}-slide-{h}.{v}")
+    tab.page.goto("about:blank")  # leave the slideshow, then stop its kernel
+    lab.shut_down_kernels()
+    return walked
+
+
+def misfit_control():
+    """A notebook whose slides test the measure: one fits, one is too tall, one has a line too wide."""
+    def slide(cell, kind="slide"):
+        cell.metadata["slideshow"] = {"slide_type": kind}
+        return cell
+    new_markdown, new_code = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
+    return nbformat.v4.new_notebook(metadata={"kernelspec": KERNELSPEC, "rise": {"scroll": True}}, cells=[
+        slide(new_markdown("# Fits\n\nA few words.")),
+        slide(new_markdown("## Too tall")), slide(new_code("\n".join(f"x{i} = {i}" for i in range(60))), "-"),
+        slide(new_markdown("## Too wide")), slide(new_code("x = " + " + ".join(["1"] * 120)), "fragment"),
+    ])
+
+
+def test_every_slide_fits_a_720p_screen(jupyter_lab, tab):
+    """Every slide and subslide of every solution notebook, presented by RISE at 1280×720 with all its
+    fragments shown, fits the window: no scrolling down, nothing cut at the right (issue 19 §5). The
+    failure lists every slide that does not fit: notebook, slide.subslide (as RISE numbers them, from
+    0), its size and the first line of its first cell, with a screenshot of each in build/screenshots/.
+    One page walks all notebooks; a control notebook first proves that the measure sees a misfit."""
+    assert_venv_settings()
+    tab.page.set_viewport_size(SLIDE_VIEW)
+    nbformat.write(misfit_control(), jupyter_lab.root / "control.ipynb")
+    control = [problems for _, _, _, problems in walk_slides(tab, jupyter_lab, "control.ipynb")]
+    assert [bool(problems) for problems in control] == [False, True, True], f"the control slides: {control}"
+    assert "tall" in control[1][0] and "cut at the right" in control[2][-1], f"the control slides: {control}"
+
+    misfitting, slides = [], 0
+    for path in sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+        walked = walk_slides(tab, jupyter_lab, jupyter_lab.add(path, "fit"))
+        misfitting += [f"{path.name} slide {h}.{v}: {'; '.join(problems)}: {first_line(cells)!r}"
+                       for h, v, cells, problems in walked if problems]
+        slides += len(walked)
+
+    assert_clean_slideshow(tab)
+    assert not misfitting, (
+        f"{len(misfitting)} of {slides} slides do not fit {SLIDE_VIEW['width']}×{SLIDE_VIEW['height']}"
+        " (split them: a new slide or subslide; pictures in build/screenshots/):\n" + "\n".join(misfitting))
 
 
 PROGRESS_DEMO = '''\
@@ -322,8 +482,7 @@ def test_progress_shows_as_text_in_rise(jupyter_lab, tab):
     first state, 0%, as plain text and never moves. With COURSE_PROGRESS=text, coursekit's progress
     bar is text instead, one line updated in place while it runs, and complete at the end."""
     slide = {"slideshow": {"slide_type": "slide"}}
-    demo = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "language": "python",
-                                                             "display_name": "Python 3"}})
+    demo = nbformat.v4.new_notebook(metadata={"kernelspec": KERNELSPEC})
     demo.cells = [nbformat.v4.new_markdown_cell("# Training, live", metadata=slide),
                   nbformat.v4.new_code_cell(PROGRESS_DEMO, metadata=slide)]
     nbformat.write(demo, jupyter_lab.root / "progress_demo.ipynb")
@@ -349,3 +508,56 @@ def test_progress_shows_as_text_in_rise(jupyter_lab, tab):
     lines = [line for text in output.all_inner_texts() for line in text.splitlines() if "training" in line]
     assert len(lines) == 1, f"the bar should be one line updated in place, not {lines}"
     assert code.locator(".jupyter-widgets").count() == 0
+
+
+def make_command_line(lab):
+    """The `jupyter lab` command line that make echoed into the server's log before running it."""
+    return next((line for line in lab.log.read_text(errors="replace").splitlines()
+                 if re.search(r"\bjupyter lab\b", line) and "--no-browser" in line), "")
+
+
+def test_make_present_renders_a_slide_on_alt_r(make_lab, tab, tmp_path):
+    """`make present`, as an instructor runs it (issue 22 §1), on a copy of notebooks/ (PRESENT=),
+    because rendering saves the notebook: JupyterLab starts as the user running it, root included
+    (--allow-root), the notebooks are trusted, and in a notebook Alt+R, the shortcut the README
+    gives, renders it as a RISE slideshow beside it: its first slide, in reveal.js's white theme,
+    with no request leaving this machine and no 404."""
+    assert_venv_settings()
+    solutions = tmp_path / "notebooks"
+    shutil.copytree(REPO / "notebooks", solutions, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    lab = make_lab("present", solutions, PRESENT=solutions)
+    command = make_command_line(lab)
+    assert ("--allow-root" in command) == (os.getuid() == 0), f"make present ran: {command}"
+    assert "COURSE_PROGRESS=text" in command, f"progress bars are widgets, which RISE cannot show: {command}"
+
+    page = tab.page
+    name = notebook("notebooks", "00").name
+    open_notebook(tab, lab, name)
+    page.locator(CELLS).first.locator(".jp-InputPrompt").click()  # select the cell: command mode
+    page.keyboard.press("Alt+r")
+    slideshow = page.frame_locator("iframe[src*='/rise/']")
+    first_slide = slideshow.locator(".reveal .slides > section.present")
+    first_slide.locator(".jp-MarkdownCell h1").wait_for()
+    tab.shoot("rendered-with-alt-r")
+    heading = nbformat.read(solutions / name, as_version=4).cells[0].source.splitlines()[0].lstrip("# ")
+    assert first_slide.locator(".jp-MarkdownCell h1").inner_text().casefold() == heading.casefold()
+    assert "theme-white" in slideshow.locator("body").get_attribute("class")
+    assert "is not trusted" not in lab.log.read_text(errors="replace")
+    assert_clean_slideshow(tab)
+
+
+def test_make_lab_opens_my_work(make_lab, tab, tmp_path):
+    """`make lab`, as a student runs it, with MY_WORK= a new folder: the exercises are copied there
+    and trusted, and JupyterLab starts on them as the user running it, root included (--allow-root,
+    issue 22 §4); a notebook opens with all its cells and an idle kernel, and the server finds it
+    trusted (issue 22 §7)."""
+    work = tmp_path / "my-work"
+    lab = make_lab("lab", work, MY_WORK=work)
+    command = make_command_line(lab)
+    assert ("--allow-root" in command) == (os.getuid() == 0), f"make lab ran: {command}"
+    open_notebook(tab, lab, notebook("exercises", "00").name)
+    tab.shoot("opened")
+    assert sorted(path.name for path in work.glob("*.ipynb")) == \
+        sorted(path.name for path in (REPO / "exercises").glob("*.ipynb"))
+    assert "is not trusted" not in lab.log.read_text(errors="replace")
+    assert tab.console_errors == [], f"JupyterLab logged errors: {tab.console_errors}"
