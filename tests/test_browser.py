@@ -17,7 +17,7 @@ import nbformat
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from conftest import REPO
+from conftest import BROWSER_TIMEOUT_MS, REPO
 
 pytestmark = pytest.mark.browser
 
@@ -397,6 +397,20 @@ def misfits(size):
     return problems
 
 
+def show_settled_slide(tab, slide_id, fragments, tries=3):
+    """Show a subslide with all its fragments and return its settled size (SETTLED_SLIDE). On a
+    loaded machine reveal.js now and then misses a change of the URL while it is still laying out
+    the last slide: ask again, up to `tries` times, each with a share of the usual timeout."""
+    for attempt in range(1, tries + 1):
+        tab.page.evaluate(SHOW_SLIDE, [slide_id, fragments])
+        try:
+            return tab.page.wait_for_function(SETTLED_SLIDE, arg=slide_id, polling="raf",
+                                              timeout=BROWSER_TIMEOUT_MS / 2).json_value()
+        except PlaywrightTimeout:
+            if attempt == tries:
+                raise
+
+
 def first_line(cells):
     return next((line.strip() for line in cells[0].source.splitlines() if line.strip()), "(empty cell)")[:80]
 
@@ -416,8 +430,7 @@ def walk_slides(tab, lab, name):
         f"{name}: RISE built other slides than its cells' slide metadata says"
     walked = []
     for (h, v, cells), (slide_id, fragments) in zip(positions, [sub for subs in deck for sub in subs]):
-        tab.page.evaluate(SHOW_SLIDE, [slide_id, fragments])
-        size = tab.page.wait_for_function(SETTLED_SLIDE, arg=slide_id, polling="raf").json_value()
+        size = show_settled_slide(tab, slide_id, fragments)
         walked.append((h, v, cells, misfits(size)))
         if walked[-1][3]:
             tab.shoot(f"{Path(name).stem[:2]}-slide-{h}.{v}")
