@@ -28,8 +28,10 @@ class CheckFailed(AssertionError):
 
 
 def describe(error):
-    """'TypeError: unsupported operand ...', or the bare name of an error without a message."""
-    return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+    """'TypeError: unsupported operand ...', or the bare name of an error without a message; with
+    no full stop at the end, since a sentence follows."""
+    message = str(error).rstrip(". ")
+    return f"{type(error).__name__}: {message}" if message else type(error).__name__
 
 
 def exercise(label, passed):
@@ -63,7 +65,7 @@ def attempt(what, hint, function, *args, **kwargs):
     except (NotImplementedError, CheckFailed):
         raise
     except AssertionError as error:  # out_of_reach, or an assert in the student's own code
-        raise AssertionError(f"{what}: {error}. Hint: {hint}") from None
+        raise AssertionError(f"{what}: {str(error).rstrip('. ')}. Hint: {hint}") from None
     except Exception as error:
         raise AssertionError(f"{what} fails with {describe(error)}. Hint: {hint}") from None
 
