@@ -246,7 +246,8 @@ def exercise_0_4(partial_derivative):
     """Every partial derivative of functions of 2, 3 and 4 inputs: one call of f, with the inputs
     as separate arguments, their values unchanged and only the chosen one seeded; the ε-part as
     one number; the caller's point unchanged."""
-    separate = "f takes the inputs as separate arguments, f(x0, x1, ...), as the exercise says"
+    separate = ("each input is a diffType whose value is a number of point and whose dvalue is a "
+                "number; f takes the inputs as separate arguments, f(x0, x1, ...)")
     for name, (f, gradient, point) in _functions_of_several_inputs().items():
         arity = len(point)
         for index in range(arity):
@@ -369,6 +370,24 @@ def _worst(mine, exact, rtol, floor):
     return index, relative[index]
 
 
+def _softplus_hint(part, a):
+    """The rule to look at where `part` of softplus is off at a. Below a = -9, eᵃ < 10⁻⁴: a
+    difference of two numbers near 1 that should leave eᵃ keeps fewer than 12 of its 16 digits."""
+    if part == "the value":
+        if a < -9:
+            return ("for very negative a, 1 + eᵃ rounds to a number near 1, and the log of that "
+                    "keeps few or none of the digits of eᵃ")
+        if a > 0:
+            return ("log(1 + eᵃ) = a + log(1 + e⁻ᵃ) holds exactly for every a: no term may be "
+                    "dropped, and no step may form eᵃ for a large a")
+        return "the value is log(1 + eᵃ)"
+    if a < -9:
+        return ("the ε-part is softplus′(a)·b, and for very negative a softplus′(a) is tiny but "
+                "not 0: it must keep its own digits, so no difference of two numbers near 1, and "
+                "no cut-off")
+    return "the ε-part is softplus′(a)·b, by the chain rule: derive softplus′(a) by hand"
+
+
 def _softplus_inputs():
     """(where, x) pairs: scalars at the edges, float64 arrays of two shapes, and a float32 array."""
     rng = np.random.default_rng(5)
@@ -384,7 +403,7 @@ def _softplus_inputs():
     return inputs
 
 
-@exercise("0.5", "softplus with its own rule: finite, and accurate to its last digits, for every "
+@exercise("0.5", "softplus with its own rule: finite, and accurate by relative error, for every "
                  "float input.")
 def exercise_0_5(softplus):
     """softplus on scalars (moderate, 0, ±800, -40, -700) and on arrays of two shapes and two
@@ -415,19 +434,16 @@ def exercise_0_5(softplus):
         finfo = np.finfo(np.float32 if single else np.float64)
         rtol = 1e-5 if single else 1e-12
         stated = "10⁻⁵" if single else "10⁻¹²"
-        for part, mine, exact, hint in [
-                ("the value", result.value, value,
-                 "for very negative a, 1 + eᵃ rounds to 1 and its log keeps no digit of eᵃ; "
-                 "for large a, eᵃ overflows"),
-                ("the ε-part", result.dvalue, slope * x.dvalue,
-                 "the ε-part is softplus′(a)·b; for very negative a, softplus′(a) is tiny, and a "
-                 "difference of two numbers near 1 keeps none of its digits")]:
+        for part, mine, exact in [("the value", result.value, value),
+                                  ("the ε-part", result.dvalue, slope * x.dvalue)]:
             off = _worst(mine, exact, rtol, finfo.tiny)
             if off is not None:
                 index, error = off
-                at = f" at x = {np.ravel(x.value)[index]:+.6g}" if np.ndim(x.value) else ""
+                a = float(np.ravel(x.value)[index])
+                at = f" at x = {a:+.6g}" if np.ndim(x.value) else ""
                 raise AssertionError(f"softplus at {where}: {part} is off{at} (relative error "
-                                     f"{error:.1e}, allowed {stated}). Hint: {hint}")
+                                     f"{error:.1e}, allowed {stated}). Hint: "
+                                     f"{_softplus_hint(part, a)}")
 
 
 # --- Exercise 0.6: Newton's method ----------------------------------------------------------------

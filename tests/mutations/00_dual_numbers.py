@@ -31,6 +31,15 @@ MUTATIONS = {
          "return Dual(self.value * other.value, self.dvalue * other.value + self.value * other.dvalue)",
          "r = diffType(self.value, self.dvalue) * diffType(other.value, other.dvalue)\n"
          "    return Dual(r.value, r.dvalue)"),
+        ("ε² taken as 1: the value ac + bd",
+         "return Dual(self.value * other.value,",
+         "return Dual(self.value * other.value + self.dvalue * other.dvalue,"),
+        ("__radd__ as other + self, which asks for __radd__ again: endless recursion",
+         "return self + other", "return other + self"),
+        ("a plain number k taken as k + 1ε, as if it were seeded",
+         "other = as_dual(other)\n    return Dual(self.value + other.value",
+         "other = other if isinstance(other, Dual) else Dual(other, 1.0)\n"
+         "    return Dual(self.value + other.value"),
     ],
     "0.2": [
         ("quotient rule with the wrong sign",
@@ -56,6 +65,15 @@ MUTATIONS = {
          "other = as_dual(other)\n"
          "    self.value, self.dvalue = self.value - other.value, self.dvalue - other.dvalue\n"
          "    return self"),
+        ("power rule as n·xⁿ/x, which divides by a value of 0",
+         "slope = 0.0 if n == 0 else n * self.value ** (n - 1)",
+         "slope = n * self.value**n / self.value"),
+        ("x⁰ as the plain number 1, not a Dual",
+         "    slope = 0.0 if n == 0 else", "    if n == 0:\n        return 1\n    slope = 0.0 if n == 0 else"),
+        ("the power rule without the chain factor b",
+         "return Dual(self.value**n, slope * self.dvalue)", "return Dual(self.value**n, slope)"),
+        ("the difference reversed, y - x",
+         "return self + (-as_dual(other))", "return as_dual(other) + (-self)"),
     ],
     "0.3": [
         ("chain rule forgetting the input's dvalue (sin)",
@@ -81,6 +99,13 @@ MUTATIONS = {
         ("sin handed to diffType's sin",
          "return Dual(math.sin(x.value), math.cos(x.value) * x.dvalue)",
          "r = dt.sin(diffType(x.value, x.dvalue))\n    return Dual(r.value, r.dvalue)"),
+        ("relu as max(0, x), which gives the int 0, not a Dual, for x < 0",
+         "x = as_dual(x)\n    return Dual(max(x.value, 0.0), x.dvalue if x.value > 0 else 0.0)",
+         "return max(0, as_dual(x))"),
+        ("relu's ε-part 1 instead of b for x > 0: no chain factor",
+         "x.dvalue if x.value > 0 else 0.0", "1.0 if x.value > 0 else 0.0"),
+        ("sin′ taken as -cos",
+         "math.cos(x.value) * x.dvalue", "-math.cos(x.value) * x.dvalue"),
     ],
     "0.4": [
         ("every input seeded with dvalue 1",
@@ -104,6 +129,11 @@ MUTATIONS = {
          "inputs = [diffType(", "inputs = point[:] = [diffType("),
         ("a second evaluation of f, on plain numbers, for the value",
          "return f(*inputs).dvalue", "value = f(*point)\n    return f(*inputs).dvalue"),
+        ("enumerate from 1: the tangent seeds the input before the chosen one",
+         "enumerate(point)", "enumerate(point, 1)"),
+        ("the seed chosen by comparing each value, not each position, with index",
+         "diffType(x, 1.0 if i == index else 0.0) for i, x in enumerate(point)",
+         "diffType(x, 1.0 if x == index else 0.0) for x in point"),
     ],
     "0.5": [
         ("the naive formula log(1 + eˣ), which overflows",
@@ -149,6 +179,16 @@ MUTATIONS = {
         ("x.value turned into float64 first, so float32 gives float64",
          "value = np.logaddexp(0.0, x.value)",
          "value = np.logaddexp(0.0, np.asarray(x.value, dtype=np.float64))"),
+        ("the slope as (1 + tanh(x/2))/2, which cancels for very negative x",
+         "slope = np.exp(x.value - value)", "slope = 0.5 * (1 + np.tanh(x.value / 2))"),
+        ("the slope of log, e^-softplus(x), instead of softplus′",
+         "slope = np.exp(x.value - value)", "slope = np.exp(-value)"),
+        ("e^-x clipped at 700 in the slope: 10⁻³⁰⁴ where the slope is e^-800",
+         "slope = np.exp(x.value - value)",
+         "slope = 1 / (1 + np.exp(np.minimum(-x.value, 700)))"),
+        ("the value cut to x above x = 10, where log(1 + e^-x) still counts",
+         "value = np.logaddexp(0.0, x.value)",
+         "value = np.where(x.value > 10, x.value, np.log1p(np.exp(np.minimum(x.value, 10))))"),
     ],
     "0.6": [
         ("a step with + instead of −",
@@ -169,6 +209,15 @@ MUTATIONS = {
         ("two passes per step, one for f(x) and one for f′(x)",
          "step = at_x.value / at_x.dvalue",
          "step = f(diffType(x)).value / at_x.dvalue"),
+        ("every pass at x0, not at the current x",
+         "f(diffType(x, 1.0))", "f(diffType(x0, 1.0))"),
+        ("x moved, but the step not stored for the stopping rule",
+         "        step = at_x.value / at_x.dvalue\n        x -= step",
+         "        x -= at_x.value / at_x.dvalue"),
+        ("value and seed swapped: every pass at 1",
+         "f(diffType(x, 1.0))", "f(diffType(1.0, x))"),
+        ("f·f′ instead of f/f′",
+         "step = at_x.value / at_x.dvalue", "step = at_x.value * at_x.dvalue"),
     ],
 }
 
@@ -186,6 +235,13 @@ ACCEPTED = {
          "return Dual(self.value * other.value, self.dvalue * other.value + self.value * other.dvalue)",
          "dvalue = other.value * self.dvalue + other.dvalue * self.value\n"
          "    return Dual(value=self.value * other.value, dvalue=dvalue)"),
+        ("value and dvalue by getattr, for Duals and plain numbers alike",
+         "other = as_dual(other)\n    return Dual(self.value * other.value, "
+         "self.dvalue * other.value + self.value * other.dvalue)",
+         "value, dvalue = getattr(other, 'value', other), getattr(other, 'dvalue', 0)\n"
+         "    return Dual(self.value * value, self.dvalue * value + self.value * dvalue)"),
+        ("__radd__ through Dual.__add__",
+         "return self + other", "return Dual.__add__(self, other)"),
     ],
     "0.2": [
         ("x⁰ by an early return",
@@ -210,6 +266,16 @@ ACCEPTED = {
          "return self + (-as_dual(other))",
          "other = as_dual(other)\n"
          "    return Dual(self.value - other.value, self.dvalue - other.dvalue)"),
+        ("the quotient's ε-part as (b - q·d)/c",
+         "    slope = (self.dvalue * other.value - self.value * other.dvalue) / other.value**2\n"
+         "    return Dual(self.value / other.value, slope)",
+         "    q = self.value / other.value\n"
+         "    return Dual(q, (self.dvalue - q * other.dvalue) / other.value)"),
+        ("the power by math.pow, x⁰ as Dual(1, 0) with int parts",
+         "    slope = 0.0 if n == 0 else n * self.value ** (n - 1)  # x⁰ = 1 is flat, at x = 0 too\n"
+         "    return Dual(self.value**n, slope * self.dvalue)",
+         "    if n == 0:\n        return Dual(1, 0)\n"
+         "    return Dual(math.pow(self.value, n), n * math.pow(self.value, n - 1) * self.dvalue)"),
     ],
     "0.3": [
         ("sin and cos from numpy",
@@ -229,6 +295,16 @@ ACCEPTED = {
         ("relu returns its input where it is positive",
          "return Dual(max(x.value, 0.0), x.dvalue if x.value > 0 else 0.0)",
          "return x if x.value > 0 else Dual(0.0, 0.0)"),
+        ("relu as as_dual(max(0, x)), through the given >",
+         "x = as_dual(x)\n    return Dual(max(x.value, 0.0), x.dvalue if x.value > 0 else 0.0)",
+         "return as_dual(max(0, as_dual(x)))"),
+        ("relu as x · (x > 0)",
+         "x = as_dual(x)\n    return Dual(max(x.value, 0.0), x.dvalue if x.value > 0 else 0.0)",
+         "x = as_dual(x)\n    return x * (x > 0)"),
+        ("log by math.log, NaN from a try/except ValueError",
+         "x = as_dual(x)\n    return Dual(np.log(x.value), x.dvalue / x.value)",
+         "x = as_dual(x)\n    try:\n        value = math.log(x.value)\n    except ValueError:\n"
+         "        value = math.nan\n    return Dual(value, x.dvalue / x.value)"),
     ],
     "0.4": [
         ("the tangents from np.eye",
@@ -243,6 +319,14 @@ ACCEPTED = {
          "    return f(*inputs).dvalue",
          "before, after = point[:index], point[index + 1:]\n"
          "    return dt.derivative(lambda t: f(*before, t, *after), point[index])"),
+        ("every input unseeded, then the chosen dvalue set to 1",
+         "inputs = [diffType(x, 1.0 if i == index else 0.0) for i, x in enumerate(point)]",
+         "inputs = [diffType(x, 0.0) for x in point]\n    inputs[index].dvalue = 1.0"),
+        ("the seeds from a dict, the inputs a generator over tuple(point)",
+         "inputs = [diffType(x, 1.0 if i == index else 0.0) for i, x in enumerate(point)]\n"
+         "    return f(*inputs).dvalue",
+         "seeds = {index: 1.0}\n"
+         "    return f(*(diffType(x, seeds.get(i, 0.0)) for i, x in enumerate(tuple(point)))).dvalue"),
     ],
     "0.5": [
         ("max(x, 0) + log1p(e^-|x|), and the sigmoid as e^-softplus(-x)",
@@ -258,6 +342,19 @@ ACCEPTED = {
         ("the sigmoid as e^min(x, 0) / (1 + e^-|x|), in logs",
          "slope = np.exp(x.value - value)",
          "slope = np.exp(np.minimum(x.value, 0) - np.log1p(np.exp(-np.abs(x.value))))"),
+        ("cut-offs at 30, where log(1 + e^-x) is below the check's tolerance",
+         "    value = np.logaddexp(0.0, x.value)  # log(e⁰ + eˣ), computed without forming eˣ\n"
+         "    slope = np.exp(x.value - value)  # eˣ / (1 + eˣ) = e^(x - softplus(x)): at most 1",
+         "    a, capped = x.value, np.minimum(x.value, 30)\n"
+         "    value = np.where(a > 30, a, np.log1p(np.exp(capped)))\n"
+         "    slope = np.where(a > 30, 1.0, np.exp(capped) / (1 + np.exp(capped)))"),
+        ("np.asarray of both parts first, logaddexp(x, 0)",
+         "    value = np.logaddexp(0.0, x.value)  # log(e⁰ + eˣ), computed without forming eˣ\n"
+         "    slope = np.exp(x.value - value)  # eˣ / (1 + eˣ) = e^(x - softplus(x)): at most 1\n"
+         "    return diffType(value, slope * x.dvalue)",
+         "    a, b = np.asarray(x.value), np.asarray(x.dvalue)\n"
+         "    value = np.logaddexp(a, 0)\n"
+         "    return diffType(value, np.exp(a - value) * b)"),
     ],
     "0.6": [
         ("value and slope unpacked, x = x - step, an int seed",
@@ -269,5 +366,12 @@ ACCEPTED = {
         ("the new x first, the step as the difference",
          "        step = at_x.value / at_x.dvalue\n        x -= step",
          "        new_x = x - at_x.value / at_x.dvalue\n        step, x = x - new_x, new_x"),
+        ("the step negated and added",
+         "        step = at_x.value / at_x.dvalue\n        x -= step",
+         "        step = -at_x.value / at_x.dvalue\n        x += step"),
+        ("np.divide, after an assert that f′ is not 0",
+         "step = at_x.value / at_x.dvalue",
+         "assert at_x.dvalue != 0, 'f is flat here'\n"
+         "        step = np.divide(at_x.value, at_x.dvalue)"),
     ],
 }
