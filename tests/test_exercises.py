@@ -126,3 +126,10 @@ def test_published_editions(solution):
     assert any(make_exercises.SOLUTION.search(cell.source) for cell in instructor.cells)
     assert any(cell.get("outputs") for cell in student.cells), "the lesson's outputs stay"
     assert nbformat.read(solution, as_version=4) == notebook, "the source notebook is not changed"
+
+
+def test_readme_table_of_student_code_lines_is_current():
+    from tools.student_code_lines import table
+    readme = (REPO / "README.md").read_text()
+    shown = readme.split("<!-- student-code-lines -->\n")[1].split("\n<!-- /student-code-lines -->")[0]
+    assert shown.splitlines() == table(), "README's table is stale: run python tools/student_code_lines.py"
