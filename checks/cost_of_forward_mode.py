@@ -147,8 +147,9 @@ def _judge_fit(fitted, t0, c, n1, t1, n2, t2):
         f"{where}: c = {fitted_c:.4g} has the wrong sign for {line}. Hint: c is how much t grows "
         "per added tangent; where the larger chunk took less time, t falls and c < 0")
     assert c_right, (
-        f"{where}: c = {fitted_c:.4g}, but the points lie on {line}. Hint: the cost per tangent "
-        "is the change of t between the chunks over the change of n; neither point alone holds it")
+        f"{where}: c = {fitted_c:.4g}, but the points lie on {line}. Hint: both timings "
+        "contain the fixed cost t0, and c is what each added tangent adds: neither point alone "
+        "holds c.")
     assert not (t0 < 0 and (fitted_t0 == 0 or abs(fitted_t0 + t0) <= t0_tolerance)), (
         f"{where}: t0 = {fitted_t0:.4g} for {line}. Hint: return the line through both points as "
         "it is, even where it meets n = 0 below zero: noise can do that, and the fit must show it")
@@ -198,7 +199,8 @@ def exercise_3_3(forward_mode_training_seconds):
             if abs(found - expected) <= 1e-9 * abs(expected):
                 continue
             assert n_epochs, f"{where} = {found!r}. Hint: 0 epochs train nothing and take no time"
-            assert not abs(found - expected) <= 1e-3 * abs(expected), (
+            # within 1%: rounded or truncated (a missing or extra count is off by far more)
+            assert not abs(found - expected) <= 1e-2 * abs(expected), (
                 f"{where} = {found!r}, close to the right time but not equal. Hint: keep the "
                 "seconds as they are; round only when you print them")
             for name, (position, rule) in proportional.items():

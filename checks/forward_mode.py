@@ -65,6 +65,11 @@ def _close(answer, reference):
     return np.isclose(answer, reference, rtol=tolerance, atol=tolerance * scale)
 
 
+def _glimpse(x):
+    """The start of repr(x), on one line: what the answer returned, without arrays' line breaks."""
+    return f"{type(x).__name__} {' '.join(repr(x).split()):.60}"
+
+
 def _sizes(p, params):
     n_hidden, n_out = params.v.shape
     return f"a {len(p)}-{n_hidden}-{n_out} network in {params.v.dtype}"
@@ -127,7 +132,7 @@ def _run_jvp(jvp, p, primals, tangents, what):
     assert not isinstance(result, diffType), (
         "jvp returned a dual number. Hint: return the pair (o, ȯ), a tuple of two arrays.")
     assert isinstance(result, tuple) and len(result) == 2, (
-        f"jvp returned {type(result).__name__} {result!r:.60}. Hint: return the pair (o, ȯ), a "
+        f"jvp returned {_glimpse(result)}. Hint: return the pair (o, ȯ), a "
         "tuple of two arrays.")
     return result
 
@@ -235,7 +240,7 @@ def _wrong_entry(name, index, block, expected, p, params):
 def _assert_blocks(result, reference, p, params):
     what = f"on {_sizes(p, params)}"
     assert isinstance(result, tuple) and len(result) == 4, (
-        f"jacobian returned {type(result).__name__} {result!r:.60} {what}. Hint: return "
+        f"jacobian returned {_glimpse(result)} {what}. Hint: return "
         "Parameters(v=..., w=..., a=..., b=...), one block per parameter.")
     blocks = dict(zip(Parameters._fields, result))
     for name in ("b", "v", "a", "w"):  # the simplest rule first
@@ -250,8 +255,9 @@ def _assert_blocks(result, reference, p, params):
             f"the axes of {name} {shape} first, then the output ℓ.")
         assert block.dtype == expected.dtype, (
             f"the block of {name} is {block.dtype}, not {expected.dtype} {what}. Hint: the "
-            "derivatives of float32 scores are float32: build every block in the parameters' "
-            "dtype (numpy makes new arrays float64 unless told otherwise).")
+            "derivatives come in the parameters' dtype (float32 in, float32 out): build every "
+            "block in it; numpy makes new arrays float64 unless told otherwise, and an array "
+            "made in p's dtype takes p's (an image of ints).")
         wrong = np.argwhere(~_close(block, expected))
         assert not len(wrong), _wrong_entry(name, wrong[0], block, expected, p, params)
 

@@ -4,6 +4,7 @@ Each check takes the student's function as its argument, `check.exercise_1_1(for
 properties of what it returns, never its spelling, and never seconds against a clock.
 """
 
+import contextlib
 import numbers
 import statistics
 import time
@@ -15,6 +16,22 @@ import numpy as np
 import coursekit
 from checks.core import attempt, exercise, out_of_reach
 from diffType import diffType
+
+COURSE_NETWORK = ("coursekit.forward", "coursekit.forward_loops")
+
+
+@contextlib.contextmanager
+def _course_network_out_of_reach(hint, answer):
+    """coursekit's forward and forward_loops fail with `hint` while the block runs: where they
+    live, and under any name that the answer's module (a notebook) gave them, such as
+    `from coursekit import forward as run_network`."""
+    namespace = getattr(answer, "__globals__", {})
+    course = [getattr(coursekit, name.split(".")[-1]) for name in COURSE_NETWORK]
+    aliases = [name for name, value in list(namespace.items())
+               if any(value is function for function in course)]
+    with out_of_reach(hint, *COURSE_NETWORK), out_of_reach(hint, *aliases, namespace=namespace):
+        yield
+
 
 # --- Exercise 1.1: the forward pass --------------------------------------------------------------
 
@@ -75,13 +92,17 @@ def _shape_hint(forward, rng, error, sizes):
     """What a ValueError points to: its message, and whether forward runs when w or v is square."""
     if "truth value" in str(error):
         return "Python's max or an if compares whole arrays; the ReLU acts on each entry."
+    if "output operand" in str(error):
+        return ("an in-place operation (+=, out=) writes into an array of the wrong shape, "
+                "perhaps the caller's: forward must leave p, v, w, a and b unchanged, so compute "
+                "into new arrays.")
     if "broadcast" in str(error):
         return "a bias has the wrong length: a has one entry per hidden unit, b one per output."
     n_in, n_hidden, n_out = sizes
     squares = {"w": (n_hidden, n_hidden, n_out, n_hidden), "v": (n_in, n_out, n_out, n_out)}
     for name, square in squares.items():  # as many images as the square's side, for w @ p
         try:
-            with out_of_reach("", "coursekit.forward", "coursekit.forward_loops"):
+            with _course_network_out_of_reach("", forward):
                 forward(*_random_network(rng, *square))
             return f"it runs when {name} is square: which index of {name} does the sum run over?"
         except Exception:  # any failure: square is not enough
@@ -97,16 +118,15 @@ def exercise_1_1(forward):
     and the same function on dual numbers, as notebook 02 runs it."""
     assert getattr(forward, "__module__", None) != "coursekit", (
         "this is coursekit's forward. Hint: write forward yourself, with @, + and np.maximum.")
-    on_duals = ("notebook 02 runs forward on dual numbers: use only @, + and np.maximum, and no "
-                "loops.")
+    on_duals = ("notebook 02 runs forward on dual numbers, which know @, + and np.maximum(x, y) "
+                "on whole arrays: no other numpy function, no keyword such as out=, no loop.")
     rng = np.random.default_rng(101)
 
     def run(what, hint, p, *params, sizes):
         """The student's forward(p, *params), coursekit's copies out of reach, its arguments
         unchanged; a ValueError becomes a hint about shapes."""
         before = [np.copy(x.value if isinstance(x, diffType) else x) for x in (p, *params)]
-        with out_of_reach("it calls coursekit's forward",
-                          "coursekit.forward", "coursekit.forward_loops"):
+        with _course_network_out_of_reach("it calls coursekit's forward", forward):
             o = attempt(what, hint, _values_or_shape_error(forward), p, *params)
         if isinstance(o, _ShapeError):
             raise AssertionError(f"{what} fails ({o.error}). "
@@ -124,7 +144,8 @@ def exercise_1_1(forward):
             "image, (n, n_out). Add no axis, drop none.")
 
     differs_where = {  # (positive entries, biases): the hint where forward differs
-        (True, False): "With positive entries and zero biases o = (p w) v: check the products.",
+        (True, False): "With positive entries and zero biases every z_j > 0, which the ReLU "
+                       "passes unchanged: o = (p w) v. Check the products and the ReLU.",
         (False, False): "With negative entries some z_j are negative: what does the ReLU do to "
                         "them?",
         (True, True): "With biases o differs: where do a and b go?",
@@ -358,8 +379,7 @@ def exercise_1_3(forward_flops):
 
     def yours(sizes):
         what = f"forward_flops{tuple(sizes)}"
-        with out_of_reach("it runs the network",
-                          "coursekit.forward_loops", "coursekit.forward"):
+        with _course_network_out_of_reach("it runs the network", forward_flops):
             count = attempt(what, hint, forward_flops, *sizes)
         assert isinstance(count, numbers.Real), (
             f"{what} returns a {type(count).__name__}. Hint: return the number of FLOPs.")

@@ -47,6 +47,15 @@ MUTATIONS = {
          "import coursekit\n    return coursekit.forward(p, v, w, a, b)"),
         ("coursekit's forward under the exercise's name", "def forward(p, v, w, a, b):",
          "from coursekit import forward  # noqa: F401, E402\n\n\ndef forward_unused(p, v, w, a, b):"),
+        ("coursekit's forward under another name, imported into the notebook",
+         "def forward(p, v, w, a, b):",
+         "from coursekit import forward as run_network  # noqa: E402\n\n\n"
+         "def forward(p, v, w, a, b):\n    return run_network(p, v, w, a, b)\n\n\n"
+         "def forward_unused(p, v, w, a, b):"),
+        ("np.maximum with out=, a keyword that dual numbers do not know",
+         "h = np.maximum(0, p @ w + a)", "z = p @ w + a\n    h = np.maximum(z, 0, out=z)"),
+        ("adds the output into the caller's b, in place", "return h @ v + b",
+         "b += h @ v\n    return b"),
     ],
     "1.2": [
         ("total time of a repeat instead of per call", "total / calls", "total"),
@@ -101,6 +110,21 @@ MUTATIONS = {
          "    shapes = [n_in, (n_hidden, n_out), (n_in, n_hidden), n_hidden, n_out]\n"
          "    coursekit.forward_loops(*(coursekit.nested_lists(np.ones(s), Tally) for s in shapes))\n"
          "    return count[0]"),
+        ("the same count through forward_loops imported into the notebook under another name",
+         "def forward_flops(n_in, n_hidden, n_out):",
+         "from coursekit import forward_loops as loops, nested_lists  # noqa: E402\n\n\n"
+         "def forward_flops(n_in, n_hidden, n_out):\n"
+         "    count = [0]\n\n"
+         "    class Tally(float):\n"
+         "        def __add__(self, other):\n"
+         "            count[0] += 1\n"
+         "            return Tally(float(self) + float(other))\n"
+         "        __radd__ = __mul__ = __rmul__ = __gt__ = __add__\n\n"
+         "    shapes = [n_in, (n_hidden, n_out), (n_in, n_hidden), n_hidden, n_out]\n"
+         "    loops(*(nested_lists(np.ones(s), Tally) for s in shapes))\n"
+         "    return count[0]\n\n\n"
+         "def forward_flops_unused(n_in, n_hidden, n_out):"),
+        ("a hard-coded count, the course's network's", SOLUTION_1_3, "return 1_246_570"),
     ],
 }
 
@@ -114,6 +138,8 @@ ACCEPTED = {
          "z = p @ w + a\n    h = np.where(z > 0, z, 0)"),
         ("np.maximum with its operands swapped and a float zero", "np.maximum(0, p @ w + a)",
          "np.maximum(p @ w + a, 0.0)"),
+        ("np.maximum against zeros_like, in z's own dtype", "np.maximum(0, p @ w + a)",
+         "np.maximum(p @ w + a, np.zeros_like(p @ w + a))"),
         ("np.asarray(p) first, an extra harmless call, and np.matmul for the output",
          SOLUTION_1_1,
          "p = np.asarray(p)\n    hidden = np.maximum(0, p @ w + a)\n    return np.matmul(hidden, v) + b"),

@@ -65,6 +65,8 @@ MUTATIONS = {
          "c = (t1 + t2) / (n1 + n2)"),
         ("the smaller time as the fixed cost", "return t1 - c * n1, c",
          "return min(t1, t2), c"),
+        ("the fixed cost from the wrong point: t1 - c n2", "return t1 - c * n1, c",
+         "return t1 - c * n2, c"),
     ],
     "3.3": [
         ("the original's mistake: 1000 epochs as 1000 gradients (an epoch of one image)",
@@ -80,6 +82,10 @@ MUTATIONS = {
          "from coursekit import training_time as total\n"
          "    return total(gradient, images=n_images, epochs=n_epochs).epochs"),
         ("rounded to whole seconds", "return n_epochs * epoch", "return round(n_epochs * epoch)"),
+        ("truncated to whole seconds with int()", "return n_epochs * epoch",
+         "return int(n_epochs * epoch)"),
+        ("rounded to 3 significant digits", "return n_epochs * epoch",
+         "return float(f\"{n_epochs * epoch:.3g}\")"),
         ("minibatches of 256: 235 gradients per epoch, as if a batch cost one image",
          "epoch = n_images * gradient", "epoch = -(-n_images // 256) * gradient"),
         ("one epoch too many", "return n_epochs * epoch", "return (n_epochs + 1) * epoch"),
@@ -108,6 +114,8 @@ ACCEPTED = {
         ("the fixed cost from the second point, as a list", "return t1 - c * n1, c",
          "return [t2 - c * n2, c]"),
         ("the slope the other way round", "c = (t2 - t1) / (n2 - n1)", "c = (t1 - t2) / (n1 - n2)"),
+        ("Cramer's rule for t0",
+         "return t1 - c * n1, c", "return (n2 * t1 - n1 * t2) / (n2 - n1), c"),
     ],
     "3.3": [
         ("one product", "gradient = n_parameters * per_tangent  # one tangent per parameter\n"
@@ -118,6 +126,8 @@ ACCEPTED = {
          "import math\n    return math.prod([n_epochs, n_images, n_parameters, per_tangent])"),
         ("a loop over the epochs", "return n_epochs * epoch",
          "total = 0.0\n    for _ in range(n_epochs):\n        total += epoch\n    return total"),
+        ("np.prod of the four numbers, a numpy float", "return n_epochs * epoch",
+         "return np.prod([n_parameters, per_tangent, n_images, n_epochs])"),
         ("a harmless call of the course's helper for the display, after the answer",
          "return n_epochs * epoch",
          "seconds = n_epochs * epoch\n    format_duration(seconds)\n    return seconds"),
