@@ -25,6 +25,10 @@ NOTEBOOKS = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 MUTATIONS = REPO / "tests" / "mutations"
 EXERCISE = re.compile(r"Exercise (\d+\.\d+)")
 BINDER_BYTES = 1_000_000_000  # Binder guarantees 1 GB; above 2 GB it restarts the kernel
+# The kernel's share of Binder's 1 GB, for memory that nothing can reclaim (anonymous and shared):
+# beside it, the Jupyter server holds 0.07 GB (JupyterLab 4.6), and the pages of the code that the
+# kernel runs must stay resident (0.1 GB: PyTorch's CPU build, numpy, matplotlib, ipykernel)
+KERNEL_BYTES = BINDER_BYTES - 200_000_000
 MIN_WRONG, MIN_ACCEPTED = 5, 2
 HINT_LINES = 6  # a failed check shows its hint in a few lines, not a traceback through the checker
 
@@ -147,5 +151,19 @@ def test_checks_reject_every_wrong_answer_and_accept_every_right_one(notebook_ru
 
 
 def test_kernel_peak_memory_fits_binder(notebook_run):
+    """The kernel's anonymous and shared memory fits its share of Binder's 1 GB.
+
+    Only that memory can exhaust the container: Linux drops the file-backed pages of the shared
+    libraries whenever memory runs short and reads them back from disk. The whole resident peak
+    (VmHWM) counts those pages too, and how many a kernel maps does not depend on the course: on one
+    machine, notebook 04 peaked at 0.93 GB resident with PyTorch installed by pip 23 (Python 3.11)
+    and at 1.19 GB with pip 24 (Python 3.13), whose large writes leave the libraries' files in the
+    page cache in large pieces, each mapped whole; its anonymous memory was 0.58 GB both times.
+    The figure here is measured with PyTorch's CUDA build, whose import holds 0.14 GB more
+    anonymous memory than the CPU build that Binder installs (2.13.0+cpu measured): Binder's kernel
+    stays below it."""
     _, peak = notebook_run
-    assert peak <= BINDER_BYTES, f"the kernel peaked at {peak / 1e9:.2f} GB; Binder guarantees 1 GB"
+    assert peak.unreclaimable <= KERNEL_BYTES, (
+        f"the kernel's anonymous and shared memory peaked at {peak.unreclaimable / 1e9:.2f} GB "
+        f"(resident: {peak.resident / 1e9:.2f} GB); of Binder's guaranteed 1 GB, the kernel may use "
+        f"{KERNEL_BYTES / 1e9:.1f} GB")
