@@ -137,7 +137,9 @@ def _check_vjps(name, vjps_of, function, operands, rng, hints):
     for label, vjp, operand, reference in zip(labels, vjps, operands, expected):
         what = f"{call}: the VJP for {label}"
         grad_kept = grad.copy()
-        share = _run(what, hints[label], vjp, grad)
+        number = "" if isinstance(operand, np.ndarray) else (
+            f"; here {label} is {_describe(operand)}: np.shape gives numbers' shapes too")
+        share = _run(what, hints[label] + number, vjp, grad)
         _unchanged(what, {"adjoint grad": grad, **given}, [grad_kept, *kept])
         _judge_adjoint(what, share, operand, grad, reference, hints[label], hints["shape"])
 
@@ -235,8 +237,8 @@ def exercise_5_3(matmul_vjps, relu_vjps):
         return np.maximum(0, x)
 
     relu_hints = {"call": "relu_vjps(x) returns a tuple of one VJP: (vjp,)",
-                  "x": "the slope of max(0, x) is 1 where x > 0 and 0 where x < 0; at the kink "
-                       "x = 0 the course takes 0; the mask comes from the input x",
+                  "x": "ReLU's tangent rule multiplies ẋ by the slope of max(0, x) at the input "
+                       "x (the course takes 0 at the kink x = 0); its VJP transposes that rule",
                   "shape": ": the mask has the shape of x"}
     for shape, dtype in [((4, 5), np.float64), ((7,), np.float64), ((3, 4), np.float32)]:
         x = rng.normal(size=shape).astype(dtype)
@@ -549,8 +551,9 @@ def _passes_counted(Node, image, network):
     counts = Counter()
     plain_dual_init, plain_node_init = diffType.__init__, Node.__init__
 
-    def holds(node, array):
-        return np.shape(node.value) == np.shape(array) and np.array_equal(node.value, array)
+    def holds(node, array):  # also reshaped, as a batch of one image: p[None]
+        return np.size(node.value) == np.size(array) and np.array_equal(
+            np.ravel(node.value), np.ravel(array))
 
     def counted(vjp):
         def counted_vjp(grad):
@@ -560,7 +563,7 @@ def _passes_counted(Node, image, network):
 
     def dual_init(self, value, *args, **kwargs):
         plain_dual_init(self, value, *args, **kwargs)
-        counts["forward mode"] += np.shape(self.value) == image.shape
+        counts["forward mode"] += np.size(self.value) == image.size  # also p[None]
 
     def node_init(self, *args, **kwargs):
         plain_node_init(self, *args, **kwargs)

@@ -72,6 +72,10 @@ JACOBIAN_REVERSE_BODY = (
     "        scores.backward(coursekit.one_hot(scores.value.shape, k))\n"
     "        rows.append(pixels.grad)\n"
     "    return np.stack(rows)\n")
+FORWARD_TO_REVERSE = (  # the text between the two solution blocks of Exercise 5.6
+    "\n\ndef jacobian_reverse(p, parameters):\n"
+    '    """∂o/∂p by reverse mode: one backward pass per score. Returns shape (scores, pixels)."""\n'
+    "    ### BEGIN SOLUTION\n")
 PASSES_BODY = (
     "    n_outputs, n_inputs = jacobian_shape\n"
     '    return {"forward": n_inputs, "reverse": n_outputs}\n')
@@ -394,6 +398,20 @@ ACCEPTED = {
          "        scores.backward(seed)\n"
          "        jacobian[k] = pixels.grad\n"
          "    return jacobian\n"),
+        ("the pixels as a batch of one image, shape (1, pixels), in both modes",
+         JACOBIAN_FORWARD_BODY + "    ### END SOLUTION\n" + FORWARD_TO_REVERSE + JACOBIAN_REVERSE_BODY,
+         "    row = p[np.newaxis]  # a batch of one image\n"
+         "    columns = [forward(diffType(row, coursekit.one_hot(row.shape, (0, i))), *parameters)\n"
+         "               .dvalue[0] for i in range(p.size)]\n"
+         "    return np.stack(columns, axis=1)\n"
+         "    ### END SOLUTION\n" + FORWARD_TO_REVERSE +
+         "    pixels = Node(p[np.newaxis])\n"
+         "    scores = forward(pixels, *parameters)\n"
+         "    rows = []\n"
+         "    for k in range(scores.value.shape[1]):\n"
+         "        scores.backward(coursekit.one_hot(scores.value.shape, (0, k)))\n"
+         "        rows.append(pixels.grad[0])\n"
+         "    return np.stack(rows)\n"),
     ],
     "5.7": [
         ("the counts unpacked by zip, the choice by an if", PASSES_BODY + "    ### END SOLUTION\n"
