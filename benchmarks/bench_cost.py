@@ -6,16 +6,14 @@ Run: python benchmarks/bench_cost.py
 """
 
 import functools
-import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import torch  # noqa: E402  (after the path: run as a script from any folder)
+import torch
 
-import coursekit  # noqa: E402
-from coursekit import format_duration  # noqa: E402
-from diffType import diffType  # noqa: E402
+import coursekit
+from machine import machine_info  # benchmarks/ is on the path of a script run from it
+from coursekit import format_duration
+from diffType import diffType
 
 BATCH = 256
 
@@ -86,5 +84,5 @@ def figures():
 
 
 if __name__ == "__main__":
-    print(coursekit.machine_info())
+    print(machine_info())
     coursekit.print_table(["figure", "value", "goal"], run())

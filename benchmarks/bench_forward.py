@@ -5,16 +5,14 @@ Run: python benchmarks/bench_forward.py
 """
 
 import statistics
-import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import numpy as np  # noqa: E402  (after the path: run as a script from any folder)
+import numpy as np
 
-import coursekit  # noqa: E402
-from coursekit import format_duration, forward  # noqa: E402
-from diffType import diffType  # noqa: E402
+import coursekit
+from machine import machine_info  # benchmarks/ is on the path of a script run from it
+from coursekit import format_duration, forward
+from diffType import diffType
 
 FLOPS = 2 * 784 * 784 + 2 * 784 + 2 * 784 * 10 + 10  # one forward pass (notebook 01)
 
@@ -94,5 +92,5 @@ def figures():
 
 
 if __name__ == "__main__":
-    print(coursekit.machine_info())
+    print(machine_info())
     coursekit.print_table(["figure", "value", "goal"], run())

@@ -15,9 +15,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO), str(REPO / "tests")]
 
-import coursekit  # noqa: E402  (after the path: run as a script from any folder)
-from test_mutations import KERNEL_BYTES  # noqa: E402  (the limit the tests check, written once)
-from tools.notebook_runner import run_notebook  # noqa: E402
+import coursekit
+from machine import machine_info  # benchmarks/ is on the path of a script run from it
+from test_mutations import KERNEL_BYTES
+from tools.notebook_runner import run_notebook
 
 ENGINE_TRAINING = {"training_seconds": "training with your own engine (notebook 05): seconds",
                    "accuracy": "its test accuracy"}
@@ -43,5 +44,5 @@ def run():
 
 
 if __name__ == "__main__":
-    print(coursekit.machine_info())
+    print(machine_info())
     coursekit.print_table(["figure", "value", "goal"], run())

@@ -5,17 +5,14 @@ notebooks show the same figures, computed by the same coursekit functions; these
 them without a notebook around them. Each bench_*.py also runs alone.
 """
 
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # the bench_* modules beside this file
-
-import bench_cost  # noqa: E402  (after the path: run as a script from any folder)
-import bench_forward  # noqa: E402
-import bench_notebooks  # noqa: E402
-import bench_training  # noqa: E402
-import coursekit  # noqa: E402  (bench_* put the course's root on the path)
+import bench_cost
+import bench_forward
+import bench_notebooks
+import bench_training
+import coursekit
+from machine import machine_info  # benchmarks/ is on the path of a script run from it
 
 
 SECTIONS = {"notebooks 01, 02": bench_forward.run, "notebook 03": bench_cost.run,
@@ -24,7 +21,7 @@ SECTIONS = {"notebooks 01, 02": bench_forward.run, "notebook 03": bench_cost.run
 
 def main():
     start = time.perf_counter()
-    print(f"Machine: {coursekit.machine_info()}; device for training: "
+    print(f"Machine: {machine_info()}; device for training: "
           f"{coursekit.default_device()}\n")
     rows = [(f"{section}: {figure}", value, goal)
             for section, run in SECTIONS.items() for figure, value, goal in run()]
