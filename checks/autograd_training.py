@@ -4,7 +4,8 @@ Each check takes the student's function as its argument, `check.exercise_4_1(sgd
 on networks and batches of its own (two sizes, float32 and float64), and compares the result with
 a reference computed here by `torch.autograd.grad`. It tests what the exercise states: results,
 what must stay unchanged, and for 4.2 the memory that autograd holds, watched through the tensors it
-saves for backward(), whatever the answer calls its forward pass.
+saves for backward(), whatever the answer calls its forward pass and however it lays out the
+images.
 """
 
 import contextlib
@@ -123,7 +124,7 @@ def exercise_4_1(sgd_step):
                   "fills every .grad, None until then; your own update follows, in place and "
                   "unrecorded (torch.no_grad())")
     optim_hint = "write the update yourself"
-    for seed, n_hidden, n_classes, n, lr in ((41, 784, 10, 50, 0.1), (7, 30, 7, 1, 0.01)):
+    for seed, n_hidden, n_classes, n, lr in ((41, 784, 10, 50, 0.1), (5, 30, 7, 1, 0.01)):
         parameters = _parameters(seed, n_hidden, n_classes, torch.float32)
         images, labels = _batch(seed, n, n_classes, torch.float32)
         images_before, labels_before = images.clone(), labels.clone()
@@ -151,28 +152,48 @@ def exercise_4_1(sgd_step):
 
 class _SavedInput:
     """Images that autograd saved for a backward pass: it notes when backward() uses them and when
-    the graph lets them go. `number` counts the saves, `key` tells the images apart."""
+    the graph lets them go. `number` counts the saves; `key`, the indices of the images held, tells
+    the parts apart."""
 
-    def __init__(self, tensor, events):
-        self.tensor, self.events = tensor, events
+    def __init__(self, tensor, key, events):
+        self.tensor, self.key, self.events = tensor, key, events
         self.number = sum(kind == "forward" for kind, *_ in events)
-        self.key = (tensor.data_ptr(), tuple(tensor.shape))
-        events.append(("forward", self.number, self.key))
+        events.append(("forward", self.number, key))
 
     def __del__(self):
         self.events.append(("freed", self.number, self.key))
 
 
+def _images_held(tensor, fingerprints, probe):
+    """The indices of the batch's images that a saved tensor holds, or None if it is not made of
+    them. Its rows of 784 pixels may lie along any axis (images, images.T, a batch of one), be a
+    copy (indexing, .double()): each row is known by its projection on `probe`, which matches one
+    image's fingerprint to rounding."""
+    if tensor.requires_grad or not tensor.is_floating_point() or tensor.numel() == 0:
+        return None
+    tolerance = 1e-9 * (1 + fingerprints.abs().max())
+    for axis in [axis for axis, size in enumerate(tensor.shape) if size == 784]:
+        rows = tensor.detach().movedim(axis, -1).reshape(-1, 784).double() @ probe
+        distance, nearest = (rows[:, None] - fingerprints[None, :]).abs().min(1)
+        if (distance <= tolerance).all():
+            return tuple(sorted(set(nearest.tolist())))
+    return None
+
+
 @contextlib.contextmanager
-def _graphs_watched(events):
-    """Note in events what autograd saves of the images: every forward pass that will need a
-    backward() saves its input rows (784 pixels, no gradient of their own). Hidden activations
-    require a gradient and labels are integers, so they pass unnoted, detached: a saved output
-    that held its own grad_fn would keep a graph that no backward() frees alive for good."""
+def _graphs_watched(images, events):
+    """Note in events what autograd saves of the images: every forward pass that backward() will
+    differentiate with respect to w saves the images it ran on, in whatever layout the answer
+    chose. Anything else passes unnoted; tensors that require a gradient pass detached, since a
+    saved output that held its own grad_fn would keep alive a graph that no backward() frees."""
+    probe = torch.randn(784, generator=torch.Generator().manual_seed(0), dtype=torch.float64)
+    fingerprints = images.detach().double() @ probe
+
     def pack(tensor):
-        if tensor.requires_grad or not tensor.is_floating_point() or tensor.shape[-1:] != (784,):
+        if tensor.requires_grad:
             return tensor.detach()
-        return _SavedInput(tensor, events)
+        key = _images_held(tensor, fingerprints, probe)
+        return tensor if key is None else _SavedInput(tensor, key, events)
 
     def unpack(saved):
         if isinstance(saved, _SavedInput):
@@ -190,7 +211,7 @@ def _check_graphs(events, n, parts):
     largest, held, forwards, backwards = -(-n // parts), {}, set(), set()
     for kind, number, key in events:
         if kind == "forward":
-            rows = key[1][0] if len(key[1]) == 2 else 1
+            rows = len(key)
             assert rows <= largest, (
                 f"A forward pass kept {rows} of the {n} images for backward(); in {parts} parts "
                 f"none has more than {largest}. Hint: run each part through the network on its "
@@ -220,8 +241,9 @@ def exercise_4_2(accumulate_gradient):
     3 parts (float32, 784-64-10). Against one pass over the whole batch: the returned loss, every
     .grad (shape, dtype, value); the parameters and the batch unchanged; and autograd's memory:
     how many images each graph holds, and that backward() frees it before the next part."""
-    crash_hint = (".grad is None until a backward() fills it in, and each later backward() adds "
-                  "to it")
+    crash_hint = ("backward() needs a forward pass that autograd recorded (not under "
+                  "torch.no_grad()); .grad is None until a backward() fills it in, and each later "
+                  "backward() adds to it")
     cases = ((42, 784, 10, 151, 4, torch.float64, 1e-9), (8, 30, 7, 5, 8, torch.float64, 1e-9),
              (3, 64, 10, 40, 3, torch.float32, 1e-4))
     for seed, n_hidden, n_classes, n, parts, dtype, tolerance in cases:
@@ -232,7 +254,7 @@ def exercise_4_2(accumulate_gradient):
         expected_loss, gradient = _loss_and_gradient(parameters, images, labels)
         call = f"accumulate_gradient on {n} {_named(dtype)} images in {parts} parts"
         events = []
-        with _graphs_watched(events):
+        with _graphs_watched(images, events):
             loss = attempt(call, crash_hint, accumulate_gradient, parameters, images, labels, parts)
         _unchanged(images, labels, images_before, labels_before, "accumulate_gradient")
         assert isinstance(loss, float), (
@@ -266,8 +288,8 @@ def _check_gradient(call, name, x, whole, tolerance):
     size = (mine.norm() / whole.norm()).item()
     assert abs(size - 1) < tolerance, (
         f"After {call}, ∂L/∂{name} is {size:.6f} times the size of the whole batch's gradient. "
-        "Hint: is each part weighted by its share of the batch, and does every part's backward() "
-        "add to .grad?")
+        "Hint: what is each part's mean worth in the whole batch's mean, and does every part's "
+        "backward() add to .grad?")
     error = ((mine - whole).abs().max() / whole.abs().max()).item()
     assert error < tolerance, (
         f"After {call}, ∂L/∂{name} points elsewhere than the whole batch's gradient. Hint: does "

@@ -67,6 +67,12 @@ MUTATIONS = {
          FORWARD,
          "    for x in parameters:\n"
          "        x.grad.zero_()  # a clean start\n" + FORWARD),
+        ("the learning rate hard-coded as 0.1, the first network's", "x -= lr * x.grad",
+         "x -= 0.1 * x.grad"),
+        ("one-hot targets made from the batch's labels: as many classes as its largest label + 1",
+         FORWARD,
+         "    targets = F.one_hot(labels).float()  # probabilities, as in the formula\n"
+         "    loss = F.cross_entropy(coursekit.forward_torch(images, *parameters), targets)\n"),
         ("the reset before the update, which then has no gradient",
          "            x -= lr * x.grad\n"
          "            x.grad = None  # the next backward() starts from nothing\n",
@@ -105,6 +111,18 @@ MUTATIONS = {
          "batch_loss += share.item()",
          "batch_loss += F.cross_entropy(coursekit.forward_torch(part_images, *parameters), "
          "part_labels).item() * len(part_labels) / len(labels)"),
+        ("parts of `parts` images each: split(parts) in place of tensor_split(parts)",
+         "zip(images.tensor_split(parts), labels.tensor_split(parts))",
+         "zip(images.split(parts), labels.split(parts))"),
+        ("one forward pass over the whole batch by einsum, then a backward per part of its losses",
+         PARTS,
+         "    v, w, a, b = parameters\n"
+         "    hidden = torch.relu(torch.einsum('ni,ij->nj', images, w) + a)\n"
+         "    losses = F.cross_entropy(torch.einsum('nj,jk->nk', hidden, v) + b, labels, "
+         "reduction='none')\n"
+         "    for part in losses.tensor_split(parts):\n"
+         "        (part.sum() / len(labels)).backward(retain_graph=True)\n"
+         "    return losses.mean().item()\n"),
         ("one forward pass over the whole batch, then one backward per part on its graph", PARTS,
          "    loss = F.cross_entropy(coursekit.forward_torch(images, *parameters), labels)\n"
          "    for _ in range(parts):\n"
@@ -139,6 +157,11 @@ ACCEPTED = {
         ("forward_torch imported by name", HEAD_41 + FORWARD,
          "from coursekit import forward_torch\n\n\n" + HEAD_41
          + "    loss = F.cross_entropy(forward_torch(images, *parameters), labels)\n"),
+        ("the network written out, and the loss as nll_loss of log_softmax",
+         FORWARD,
+         "    v, w, a, b = parameters\n"
+         "    log_probabilities = F.log_softmax(torch.relu(images @ w + a) @ v + b, dim=1)\n"
+         "    loss = F.nll_loss(log_probabilities, labels)\n"),
         ("the update through .data, outside torch.no_grad()", UPDATE,
          "    for x in parameters:\n"
          "        x.data -= lr * x.grad.data\n"
@@ -173,6 +196,12 @@ ACCEPTED = {
          "            continue\n"
          "        part_images, part_labels = images[rows], labels[rows]\n"
          + PART_LOSS + SHARE + "        torch.autograd.backward(share)\n"),
+        ("the network written out, transposed: (w.T @ x.T).T, and ReLU as a mask",
+         PART_LOSS,
+         "        v, w, a, b = parameters\n"
+         "        z = (w.T @ part_images.T).T + a\n"
+         "        hidden = z * (z > 0).to(z.dtype)  # ReLU\n"
+         "        part_loss = F.cross_entropy(hidden @ v + b, part_labels)\n"),
         ("the returned loss from one more pass over the whole batch, unrecorded",
          "    return batch_loss\n",
          "    with torch.no_grad():  # not recorded: no graph kept\n"
