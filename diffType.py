@@ -25,6 +25,21 @@ Conventions, chosen deliberately:
   against a plain number it is a shifted ReLU and takes ReLU's rule, 0.
 - Division by zero raises ZeroDivisionError for scalars, as floats do, and gives inf or nan for
   arrays, as numpy does. Elementary functions follow numpy: NaN and inf propagate.
+
+Dual arrays in array code. A diffType of arrays answers what array code asks of an array: shape,
+ndim, size, dtype, .T, indexing (x[i], x[i] = y), reshape, sum, mean and max (which passes on the
+tangent of the maximal entry; at a tie, the mean of theirs), and the numpy functions in
+_FUNCTION_RULES (np.sum, np.outer, np.where, np.ones_like, ...). So a reverse-mode engine whose
+nodes hold dual arrays runs its rules on them unchanged: forward over reverse, which gives
+Hessian-vector products (notebook 06). np.ones_like and np.zeros_like give plain arrays: constants.
+
+Nesting. A diffType carries one perturbation, ε, without a tag. Two derivatives taken one inside the
+other need two perturbations that never mix (ε₁ε₂ ≠ 0); untagged, they would add up, the classic
+perturbation confusion: d/dx [x · d/dy (x + y)] = 1, but 2 untagged (notebook 06). So diffType
+refuses the nesting it can see, with a TypeError that says so: a diffType whose value or dvalue is a
+diffType, and `derivative` called while another `derivative` runs. It cannot see a diffType that a
+function captures from outside and meets a fresh one inside: keep one derivative at a time, or nest
+tagged dual numbers, as JAX and ForwardDiff.jl do.
 """
 
 import numbers
@@ -38,6 +53,11 @@ __all__ = ["diffType", "derivative", "exp", "log", "sin", "cos", "tanh", "sqrt",
 _FLOATS = {float, np.float64}  # the types a scalar diffType stores without conversion
 
 
+NESTING = ("diffType carries one perturbation, without a tag: nested, two perturbations would be "
+           "added up as one (perturbation confusion, notebook 06). Take one derivative at a time, "
+           "or nest dual numbers that carry tags")
+
+
 def _as_real(x, name, copy=True):
     """Check that x is a real number or a real array; return it as a float or a float array.
     A diffType copies what it stores (changing d.dvalue[i] must never change the caller's array);
@@ -45,6 +65,8 @@ def _as_real(x, name, copy=True):
     the operation."""
     if isinstance(x, (numbers.Real, np.number)) and not isinstance(x, np.complexfloating):
         return float(x)
+    if isinstance(x, diffType):
+        raise TypeError(f"a diffType's {name} cannot be a diffType: {NESTING}")
     if isinstance(x, (np.ndarray, list, tuple)):
         try:
             array = np.array(x) if copy else np.asarray(x)
@@ -52,8 +74,11 @@ def _as_real(x, name, copy=True):
             raise ValueError(f"diffType {name}: {x!r:.60} is not a rectangular array "
                              f"({error})") from None
         if array.dtype.kind in "biuf":
-            array = array.astype(float) if array.dtype.kind in "biu" else array
-            return array if array.ndim else float(array)
+            if array.ndim == 0:
+                return float(array)
+            # Stored, ints and bools become floats; as an operand, numpy's promotion decides, as
+            # for plain arrays: a float32 array times a bool mask stays float32.
+            return array.astype(float) if copy and array.dtype.kind in "biu" else array
     raise TypeError(f"diffType {name} must be a real number or an array of real numbers, "
                     f"not {type(x).__name__} {x!r:.60}")
 
@@ -101,6 +126,57 @@ class diffType:
     def __repr__(self):
         with np.printoptions(threshold=8, edgeitems=2):
             return f"diffType(value={self.value!r}, dvalue={self.dvalue!r})"
+
+    # What array code asks of an array; each answer is the value's, with the tangent alongside.
+    @property
+    def shape(self):
+        return np.shape(self.value)
+
+    @property
+    def ndim(self):
+        return np.ndim(self.value)
+
+    @property
+    def size(self):
+        return np.size(self.value)
+
+    @property
+    def dtype(self):
+        return np.result_type(self.value)
+
+    @property
+    def T(self):
+        return _dual(np.transpose(self.value), np.transpose(self.dvalue)) if self.ndim else self
+
+    def __getitem__(self, index):
+        return _dual(_scalar_or_array(self.value[index]), _scalar_or_array(self.dvalue[index]))
+
+    def __setitem__(self, index, item):
+        item = _lift(item)
+        self.value[index], self.dvalue[index] = item.value, item.dvalue
+
+    def reshape(self, *shape):  # x.reshape(3, 2) or x.reshape((3, 2)), as for arrays
+        shape = shape[0] if len(shape) == 1 else shape
+        return _dual(np.reshape(self.value, shape), np.reshape(self.dvalue, shape))
+
+    def sum(self, axis=None, keepdims=False):  # linear: the tangent is summed alike
+        return _dual(_scalar_or_array(np.sum(self.value, axis=axis, keepdims=keepdims)),
+                     _scalar_or_array(np.sum(self.dvalue, axis=axis, keepdims=keepdims)))
+
+    def mean(self, axis=None, keepdims=False):
+        return _dual(_scalar_or_array(np.mean(self.value, axis=axis, keepdims=keepdims)),
+                     _scalar_or_array(np.mean(self.dvalue, axis=axis, keepdims=keepdims)))
+
+    def max(self, axis=None, keepdims=False):
+        """The largest value passes its tangent on; at a tie, the mean of the tied entries'
+        tangents (torch.amax's rule, and np.maximum's, see the module docstring)."""
+        largest = np.max(self.value, axis=axis, keepdims=True)
+        tied = self.value == largest
+        dvalue = (np.sum(np.where(tied, self.dvalue, 0.0), axis=axis, keepdims=True)
+                  / np.sum(tied, axis=axis, keepdims=True))
+        if not keepdims:
+            largest, dvalue = np.squeeze(largest, axis=axis), np.squeeze(dvalue, axis=axis)
+        return _dual(_scalar_or_array(largest), _scalar_or_array(dvalue.astype(largest.dtype)))
 
     # Arithmetic: each method is one rule of differential calculus.
     def __add__(self, other):
@@ -209,8 +285,12 @@ class diffType:
         return rule(*inputs)
 
     def __array_function__(self, func, types, args, kwargs):
-        raise TypeError(f"diffType does not support numpy.{func.__name__}: use operators "
-                        f"(+ - * / ** @) and the supported ufuncs instead: {_supported_ufuncs()}")
+        rule = _FUNCTION_RULES.get(func)
+        if rule is None:
+            raise TypeError(f"diffType does not support numpy.{func.__name__}: use operators "
+                            f"(+ - * / ** @), the supported ufuncs ({_supported_ufuncs()}) and "
+                            f"numpy functions ({_supported_functions()}) instead")
+        return rule(*args, **kwargs)
 
 
 def _elementary(name, function, derivative_at):
@@ -244,7 +324,9 @@ def maximum(x, y):
     x, y = _lift(x), _lift(y)
     tie = 0.0 if against_constant else (x.dvalue + y.dvalue) / 2
     dvalue = np.where(x.value > y.value, x.dvalue, np.where(x.value < y.value, y.dvalue, tie))
-    return _dual(_scalar_or_array(np.maximum(x.value, y.value)), _scalar_or_array(dvalue))
+    dtype = np.result_type(x.dvalue, y.dvalue, tie)  # np.where would make a float32 x float64
+    return _dual(_scalar_or_array(np.maximum(x.value, y.value)),
+                 _scalar_or_array(np.asarray(dvalue, dtype=dtype)))
 
 
 def relu(x):
@@ -252,10 +334,19 @@ def relu(x):
     return maximum(x, 0.0)
 
 
+_running = []  # the derivative calls under way: at most one, since diffType does not nest
+
+
 def derivative(f, x):
     """f'(x) by one forward-mode pass. For an array x, f must act elementwise: this gives f' at
-    each entry."""
-    return _lift(f(diffType(x, 1.0))).dvalue  # a constant f has derivative 0
+    each entry. It refuses to run inside another derivative call (see Nesting, above)."""
+    if _running:
+        raise TypeError(f"derivative inside derivative: {NESTING}")
+    _running.append(f)
+    try:
+        return _lift(f(diffType(x, 1.0))).dvalue  # a constant f has derivative 0
+    finally:
+        _running.pop()
 
 
 _UFUNC_RULES = {
@@ -275,3 +366,43 @@ _UFUNC_RULES = {
 def _supported_ufuncs():
     """The names of the ufuncs in _UFUNC_RULES, for error messages."""
     return ", ".join(sorted(ufunc.__name__ for ufunc in _UFUNC_RULES))
+
+
+def _outer(x, y):  # flattens both, as np.outer does; the product rule does the rest
+    return _lift(x).reshape(-1, 1) * _lift(y).reshape(1, -1)
+
+
+def _where(condition, x, y):  # the tangent follows the chosen entry
+    condition = condition.value if isinstance(condition, diffType) else condition
+    x, y = _lift(x), _lift(y)
+    return _dual(_scalar_or_array(np.where(condition, x.value, y.value)),
+                 _scalar_or_array(np.where(condition, x.dvalue, y.dvalue)))
+
+
+def _at_least(function):
+    """np.atleast_1d or np.atleast_2d for one diffType: the same view of value and dvalue."""
+    return lambda x: _dual(function(x.value), function(x.dvalue))
+
+
+def _constant_like(function):
+    """np.ones_like or np.zeros_like: a plain array of the value's shape, a constant."""
+    return lambda x, *args, **kwargs: function(_lift(x).value, *args, **kwargs)
+
+
+# numpy functions (not ufuncs) on diffTypes: what a reverse-mode engine's rules ask of an array
+_FUNCTION_RULES = {
+    np.shape: lambda x: x.shape, np.ndim: lambda x: x.ndim, np.size: lambda x: x.size,
+    np.transpose: lambda x: x.T, np.reshape: lambda x, *shape: x.reshape(*shape),
+    np.sum: lambda x, axis=None, keepdims=False: x.sum(axis, keepdims),
+    np.mean: lambda x, axis=None, keepdims=False: x.mean(axis, keepdims),
+    np.max: lambda x, axis=None, keepdims=False: x.max(axis, keepdims),
+    np.amax: lambda x, axis=None, keepdims=False: x.max(axis, keepdims),
+    np.outer: _outer, np.where: _where,
+    np.atleast_1d: _at_least(np.atleast_1d), np.atleast_2d: _at_least(np.atleast_2d),
+    np.ones_like: _constant_like(np.ones_like), np.zeros_like: _constant_like(np.zeros_like),
+}
+
+
+def _supported_functions():
+    """The names of the numpy functions in _FUNCTION_RULES, for error messages."""
+    return ", ".join(sorted({function.__name__ for function in _FUNCTION_RULES}))

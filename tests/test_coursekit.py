@@ -1,7 +1,9 @@
 """coursekit's network helpers agree with each other and with autograd."""
 
 import functools
+from pathlib import Path
 
+import nbformat
 import numpy as np
 import pytest
 import torch
@@ -361,3 +363,103 @@ def test_parameters_numpy_copies_detached_tensors():
 def test_power_of_ten_prints_a_bound():
     assert [coursekit.power_of_ten(x) for x in (1e-13, 1e-9, 1e-12, 100.0)] == [
         "10⁻¹³", "10⁻⁹", "10⁻¹²", "10²"]
+
+
+# --- Notebook 06 runs the engine that the student built in notebook 05 -----------------------------
+
+ENGINE_NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "05_reverse_mode_from_scratch.ipynb"
+
+
+def engine_notebook_with(tmp_path, change):
+    """A copy of notebook 05 with change(cells) applied, in tmp_path; returns its path."""
+    notebook = nbformat.read(ENGINE_NOTEBOOK, as_version=4)
+    change(notebook.cells)
+    path = tmp_path / ENGINE_NOTEBOOK.name
+    nbformat.write(notebook, path)
+    return path
+
+
+def cell_defining(cells, name):
+    return next(cell for cell in cells if cell.cell_type == "code" and f"def {name}(" in cell.source)
+
+
+def test_the_engine_of_notebook_05_gives_torchs_gradient_in_float64():
+    engine = coursekit.engine_from_notebook(ENGINE_NOTEBOOK)
+    rng = np.random.default_rng(6)
+    images, labels = rng.random((5, 784)), rng.integers(0, 10, 5)
+    parameters = coursekit.he_parameters(seed=1, device="cpu").numpy()
+    nodes = [engine.Node(x) for x in parameters]
+    engine.cross_entropy(coursekit.forward(images, *nodes), labels).backward()
+    leaves = parameters.map(lambda x: torch.tensor(x, requires_grad=True))
+    torch.nn.functional.cross_entropy(coursekit.forward_torch(torch.from_numpy(images), *leaves),
+                                      torch.from_numpy(labels)).backward()
+    for node, leaf in zip(nodes, leaves):
+        assert node.grad.dtype == np.float64
+        np.testing.assert_allclose(node.grad, leaf.grad.numpy(), rtol=1e-10, atol=1e-13)
+    assert engine.__file__ == str(ENGINE_NOTEBOOK)
+
+
+def test_the_engine_runs_its_tagged_cells_and_the_imports_only(tmp_path):
+    def add_cells_that_must_not_run(cells):
+        cells.insert(1, nbformat.v4.new_code_cell("import math\nraise SystemExit('an untagged cell ran')"))
+        cells.append(nbformat.v4.new_code_cell("raise SystemExit('an untagged cell ran')"))
+
+    engine = coursekit.engine_from_notebook(engine_notebook_with(tmp_path, add_cells_that_must_not_run))
+    assert engine.math.pi > 3 and callable(engine.backward) and not hasattr(engine, "mnist")
+
+
+def test_a_missing_notebook_says_where_it_belongs(tmp_path):
+    with pytest.raises(FileNotFoundError, match="must sit beside it as 05_reverse_mode_from_scratch"):
+        coursekit.engine_from_notebook(tmp_path / ENGINE_NOTEBOOK.name)
+
+
+def test_a_notebook_without_engine_cells_is_refused(tmp_path):
+    def untag(cells):
+        for cell in cells:
+            cell.metadata.pop("tags", None)
+
+    with pytest.raises(RuntimeError, match="no cell tagged 'engine'"):
+        coursekit.engine_from_notebook(engine_notebook_with(tmp_path, untag))
+
+
+@pytest.mark.parametrize("name, exercise", [("unbroadcast", "5.1"), ("matmul_vjps", "5.3"),
+                                            ("topological_order", "5.4"), ("cross_entropy_grad", "5.5")])
+def test_an_unanswered_exercise_is_named(tmp_path, name, exercise):
+    from tools.make_exercises import StripSolutions
+
+    def unanswer(cells):
+        StripSolutions().preprocess_cell(cell_defining(cells, name), {}, 0)
+
+    with pytest.raises(NotImplementedError, match=rf"Exercise {exercise} \(cell \d+\) of 05_\w+\.ipynb is not answered"):
+        coursekit.engine_from_notebook(engine_notebook_with(tmp_path, unanswer))
+
+
+def test_the_student_version_names_its_first_unanswered_exercise(tmp_path):
+    from tools.make_exercises import student_version
+    nbformat.write(student_version(ENGINE_NOTEBOOK), tmp_path / ENGINE_NOTEBOOK.name)
+    with pytest.raises(NotImplementedError, match=r"Exercise 5\.\d \(cell \d+\) .* not answered yet"):
+        coursekit.engine_from_notebook(tmp_path / ENGINE_NOTEBOOK.name)
+
+
+def test_a_failing_cell_or_rule_is_named(tmp_path):
+    def break_a_cell(cells):
+        cell_defining(cells, "apply").source += "\nundefined_name"
+
+    with pytest.raises(RuntimeError, match=r"fails in cell \d+ of 05_\w+\.ipynb, with NameError.*"
+                                           r"Run the checks of notebook 05"):
+        coursekit.engine_from_notebook(engine_notebook_with(tmp_path, break_a_cell))
+
+    def break_a_rule(cells):  # the rule fails when the backward pass runs it
+        cell = cell_defining(cells, "relu_vjps")
+        cell.source = cell.source.replace("### BEGIN SOLUTION",
+                                          "### BEGIN SOLUTION\n    return (lambda grad: grad * mask,)")
+
+    with pytest.raises(RuntimeError, match=r"fails in Exercise 5\.3 \(cell \d+\) .* NameError.*"
+                                           r"Run that exercise's check"):
+        coursekit.engine_from_notebook(engine_notebook_with(tmp_path, break_a_rule))
+
+    def break_the_syntax(cells):
+        cell_defining(cells, "unbroadcast").source += "\n    )"
+
+    with pytest.raises(RuntimeError, match=r"fails in Exercise 5\.1 \(cell \d+\) .* SyntaxError"):
+        coursekit.engine_from_notebook(engine_notebook_with(tmp_path, break_the_syntax))

@@ -257,6 +257,19 @@ def test_int_arrays_become_float_and_scalar_tangents_broadcast():
     assert diffType(np.ones(2, dtype=np.float32)).dvalue.dtype == np.float32
 
 
+def test_int_and_bool_operands_promote_as_numpy_does():
+    """A ReLU mask keeps a float32 dual array float32, as it keeps a float32 array float32."""
+    x = diffType(np.ones((2, 3), dtype=np.float32), np.ones((2, 3), dtype=np.float32))
+    mask = np.array([[True, False, True], [False, True, True]])
+    for masked in (x * mask, mask * x, np.multiply(x, mask)):
+        assert masked.value.dtype == masked.dvalue.dtype == np.float32
+        np.testing.assert_array_equal(masked.dvalue, mask)
+    for relu in (np.maximum(x, 0), np.maximum(0, x), dt.relu(x), np.maximum(x, x)):
+        assert relu.value.dtype == relu.dvalue.dtype == np.float32
+    shifted = x + np.arange(3)  # float32 and int64 give float64 in numpy too
+    assert shifted.value.dtype == shifted.dvalue.dtype == (np.ones(3, np.float32) + np.arange(3)).dtype
+
+
 @pytest.mark.parametrize("bad", ["2.0", None, complex(1, 2), {"x": 1}], ids=repr)
 def test_bad_values_raise_type_error_naming_them(bad):
     with pytest.raises(TypeError, match=f"value must be a real number .*not {type(bad).__name__}"):
@@ -268,9 +281,117 @@ def test_bad_values_raise_type_error_naming_them(bad):
         bad - diffType(1.0)
 
 
-def test_nested_duals_are_refused():
-    with pytest.raises(TypeError, match="not diffType"):
-        diffType(diffType(1.0))
+def test_nested_duals_are_refused_with_a_reason():
+    """diffType carries one perturbation, untagged: nesting it would confuse perturbations."""
+    for nested in (lambda: diffType(diffType(1.0)), lambda: diffType(1.0, diffType(1.0)),
+                   lambda: derivative(lambda x: x * derivative(lambda y: x + y, 1.0), 1.0),
+                   lambda: derivative(lambda x: derivative(lambda y: y * y, x), 1.0)):
+        with pytest.raises(TypeError, match=r"without a tag.*perturbation confusion, notebook 06"):
+            nested()
+    with pytest.raises(ZeroDivisionError):
+        derivative(lambda x: 1 / (x - x), 1.0)
+    assert derivative(lambda x: x * x, 3.0) == 6.0, "a failed call leaves derivative usable"
+
+
+def test_a_captured_dual_is_not_seen_and_confuses_perturbations():
+    """The nesting diffType cannot refuse (its module docstring says so): an outer diffType that
+    a function captures meets the inner one, and the untagged perturbations add up. The classic
+    d/dx [x · d/dy (x + y)] at x = 1 is 1; untagged, it comes out 2."""
+    x = diffType(1.0, 1.0)  # the outer perturbation, seeded by hand
+    inner = derivative(lambda y: x + y, 1.0)  # d/dy (x + y) should be 1
+    assert inner == 2.0 and (x * inner).dvalue == 2.0
+
+
+# Dual arrays in array code: what a reverse-mode engine's rules ask of the arrays they hold.
+def torch_jvp_of(function, value, tangent):
+    """(value, tangent) of function at value along tangent, by torch.func.jvp, as numpy arrays."""
+    out, out_tangent = jvp(function, (torch.tensor(value),), (torch.tensor(tangent),))
+    return out.numpy(), out_tangent.numpy()
+
+
+def dual_and_torch(dual_function, torch_function, value, tangent):
+    result = dual_function(diffType(value, tangent))
+    expected_value, expected_tangent = torch_jvp_of(torch_function, value, tangent)
+    np.testing.assert_allclose(result.value, expected_value, rtol=1e-14)
+    np.testing.assert_allclose(result.dvalue, expected_tangent, rtol=1e-14, atol=1e-15)
+    assert np.shape(result.value) == np.shape(result.dvalue) == expected_value.shape
+
+
+@pytest.mark.parametrize("axis", [None, 0, 1, (0, 1)])
+@pytest.mark.parametrize("keepdims", [False, True])
+def test_reductions_follow_torch(axis, keepdims):
+    rng = np.random.default_rng(3)
+    value, tangent = rng.normal(size=(4, 3)), rng.normal(size=(4, 3))
+    dim = () if axis is None else axis  # torch: an empty dim reduces over all
+    torch_dim = tuple(range(2)) if axis is None else axis
+    dual_and_torch(lambda x: x.sum(axis, keepdims), lambda t: t.sum(torch_dim, keepdims), value, tangent)
+    dual_and_torch(lambda x: np.sum(x, axis=axis, keepdims=keepdims),
+                   lambda t: t.sum(torch_dim, keepdims), value, tangent)
+    dual_and_torch(lambda x: np.mean(x, axis=axis, keepdims=keepdims),
+                   lambda t: t.mean(torch_dim, keepdims), value, tangent)
+    for maximum in (lambda x: x.max(axis, keepdims), lambda x: np.max(x, axis=axis, keepdims=keepdims),
+                    lambda x: np.amax(x, axis=axis, keepdims=keepdims)):
+        dual_and_torch(maximum, lambda t: t.amax(dim, keepdims), value, tangent)
+
+
+def test_max_at_a_tie_passes_on_the_mean_tangent_as_torch_amax():
+    value, tangent = np.array([[1.0, 3.0, 3.0], [2.0, 0.0, 1.0]]), np.array([[5.0, 1.0, 2.0], [1.0, 1.0, 1.0]])
+    dual_and_torch(lambda x: x.max(axis=1), lambda t: t.amax(1), value, tangent)
+    assert diffType(np.float32([1, 1]), np.float32([1, 2])).max().dvalue == 1.5
+    assert diffType(np.float32([1, 2]), np.float32([1, 2])).max(axis=0, keepdims=True).dvalue.dtype == np.float32
+    scalar = diffType(2.0, 1.0)
+    assert scalar.max().value == 2.0 and scalar.sum().dvalue == 1.0 and type(scalar.mean().value) is float
+
+
+def test_shape_questions_and_views():
+    x = diffType(np.arange(6.0).reshape(2, 3), np.ones((2, 3), dtype=np.float64))
+    assert x.shape == np.shape(x) == (2, 3) and x.ndim == np.ndim(x) == 2 and x.size == np.size(x) == 6
+    assert x.dtype == np.float64 and diffType(np.ones(2, dtype=np.float32)).dtype == np.float32
+    scalar = diffType(2.0, 1.0)
+    assert scalar.shape == () and scalar.ndim == 0 and scalar.size == 1 and scalar.T is scalar
+    for transposed in (x.T, np.transpose(x)):
+        np.testing.assert_array_equal(transposed.value, x.value.T)
+        assert transposed.dvalue.shape == (3, 2)
+    for reshaped in (x.reshape(3, 2), x.reshape((3, 2)), np.reshape(x, (3, 2)), x.reshape(-1)):
+        np.testing.assert_array_equal(reshaped.value.ravel(), x.value.ravel())
+        assert reshaped.dvalue.shape == reshaped.value.shape
+    one_d, two_d = np.atleast_1d(diffType(2.0, 1.0)), np.atleast_2d(diffType(np.float32([1, 2])))
+    assert one_d.shape == one_d.dvalue.shape == (1,) and one_d.dvalue.tolist() == [1.0]
+    assert two_d.shape == two_d.dvalue.shape == (1, 2) and two_d.dvalue.dtype == np.float32
+
+
+def test_indexing_reads_and_writes_value_and_tangent_together():
+    x = diffType(np.arange(6.0).reshape(2, 3), np.arange(6.0).reshape(2, 3) * 10)
+    assert x[1, 2].value == 5.0 and x[1, 2].dvalue == 50.0 and type(x[1, 2].value) is float
+    row = x[0]
+    assert row.shape == (3,) and row.dvalue.tolist() == [0.0, 10.0, 20.0]
+    picked = x[np.arange(2), np.array([2, 0])]
+    assert picked.value.tolist() == [2.0, 3.0] and picked.dvalue.tolist() == [20.0, 30.0]
+    x[np.arange(2), np.array([2, 0])] -= 1  # softmax minus one-hot, as a rule writes it
+    assert x.value.tolist() == [[0.0, 1.0, 1.0], [2.0, 4.0, 5.0]]
+    assert x.dvalue.tolist() == [[0.0, 10.0, 20.0], [30.0, 40.0, 50.0]], "a constant has tangent 0"
+    x[0, 0] = diffType(7.0, 8.0)
+    assert (x.value[0, 0], x.dvalue[0, 0]) == (7.0, 8.0)
+    assert np.asarray(x).shape == (), "numpy does not take a diffType apart (it has no len)"
+
+
+def test_outer_and_where_follow_torch_and_constants_are_plain_arrays():
+    rng = np.random.default_rng(4)
+    x, dx, y = rng.normal(size=3), rng.normal(size=3), rng.normal(size=4)
+    dual_and_torch(lambda d: np.outer(d, y), lambda t: torch.outer(t, torch.tensor(y)), x, dx)
+    dual_and_torch(lambda d: np.outer(y, d), lambda t: torch.outer(torch.tensor(y), t), x, dx)
+    both = np.outer(diffType(x, dx), diffType(y, np.ones(4)))
+    np.testing.assert_allclose(both.dvalue, np.outer(dx, y) + np.outer(x, np.ones(4)))
+    mask = x > 0
+    dual_and_torch(lambda d: np.where(mask, d, 0.0), lambda t: torch.where(torch.tensor(mask), t, 0.0), x, dx)
+    chosen = np.where(diffType(x, dx) > 0, 1.0, diffType(x, dx))
+    np.testing.assert_array_equal(chosen.dvalue, np.where(mask, 0.0, dx))
+    by_dual_condition = np.where(diffType(mask.astype(float)), diffType(x, dx), 0.0)
+    np.testing.assert_array_equal(by_dual_condition.dvalue, np.where(mask, dx, 0.0))
+    for constant, fill in ((np.ones_like, 1.0), (np.zeros_like, 0.0)):
+        made = constant(diffType(np.ones(3, dtype=np.float32)))
+        assert type(made) is np.ndarray and made.dtype == np.float32 and made.tolist() == [fill] * 3
+        assert constant(diffType(np.ones(2)), dtype=np.float32).dtype == np.float32
 
 
 def test_bad_shapes_raise_value_error_naming_them():
@@ -290,7 +411,9 @@ def test_unsupported_numpy_functions_say_what_to_use():
         np.dot(x, x)
     for ufunc in dt._UFUNC_RULES:  # the message lists exactly the ufuncs that have a rule
         assert ufunc.__name__ in str(refused.value)
-    assert "minimum" not in str(refused.value)
+    for function in dt._FUNCTION_RULES:  # and the numpy functions that have one
+        assert function.__name__ in str(refused.value)
+    assert "minimum" not in str(refused.value) and "concatenate" not in str(refused.value)
     with pytest.raises(TypeError,
                        match="does not support numpy.minimum; supported ufuncs: absolute"):
         np.minimum(x, x)
