@@ -44,8 +44,22 @@ $(SERVER_SETTINGS): jupyter/jupyter_server_config.py $(READY)
 	mkdir -p $(@D)
 	cp jupyter/jupyter_server_config.py $@
 
+# nbgrader grades from the command line here (make grade). Its JupyterLab parts (the nbgrader menu,
+# the Create Assignment panel, the Validate button; the formgrader and assignment-list server
+# extensions, made for JupyterHub courses) stay off in this venv. The JupyterLab extension of the
+# notebook package it brings (an "open in Jupyter Notebook" button) is removed: RISE's slideshow page
+# loads every installed extension, disabled or not, and that one fails there
+NBGRADER_UI_OFF := $(VENV)/.nbgrader-ui-off
+NBGRADER_SERVER_EXTENSIONS := formgrader validate_assignment assignment_list course_list
+$(NBGRADER_UI_OFF): $(READY)
+	$(BIN)/jupyter labextension disable --level=sys_prefix @jupyter/nbgrader
+	for extension in $(NBGRADER_SERVER_EXTENSIONS); do \
+		$(BIN)/jupyter server extension disable --sys-prefix nbgrader.server_extensions.$$extension || exit 1; done
+	rm -rf $(VENV)/share/jupyter/labextensions/@jupyter-notebook
+	touch $@
+
 ## setup: the venv, the pinned packages, this project, JupyterLab settings, MNIST checked into data/ ($$MNIST_SOURCE offline)
-setup: $(READY) $(LAB_SETTINGS) $(SERVER_SETTINGS)
+setup: $(READY) $(LAB_SETTINGS) $(SERVER_SETTINGS) $(NBGRADER_UI_OFF)
 	$(BIN)/python -m coursekit
 
 # JupyterLab refuses to run as root without --allow-root; containers and cloud machines often run as root
@@ -90,6 +104,13 @@ notebooks: setup
 ## exercises: regenerate the student versions in exercises/ (never overwrites a student's edits)
 exercises: $(READY)
 	$(BIN)/python tools/make_exercises.py
+
+## grade: autograde SUBMISSIONS=folder (folder/<student>/<notebook>.ipynb) with nbgrader: points per student
+## and exercise in grading/grades.csv, a feedback page per student in grading/feedback/ (see README, Grading)
+.PHONY: grade
+grade: setup
+	@test -n "$(SUBMISSIONS)" || { echo "make grade SUBMISSIONS=folder, with folder/<student>/<notebook>.ipynb"; exit 1; }
+	$(BIN)/python tools/grading.py grade $(SUBMISSIONS) $(GRADE_ARGS)
 
 # The web pages below work offline: MathJax, reveal.js, require.js, jQuery and the widget renderer are
 # pinned in site/package-lock.json, installed once with npm into site/node_modules (git-ignored)

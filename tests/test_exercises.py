@@ -1,6 +1,6 @@
-"""Student versions: generated exactly, free of solutions, runnable, and never overwritten by accident."""
+"""Student versions: nbgrader's release of the solutions, free of them, runnable, and never overwritten
+by accident."""
 
-import importlib.util
 import re
 import shutil
 
@@ -9,10 +9,7 @@ import pytest
 from nbclient import NotebookClient
 
 from conftest import REPO
-
-spec = importlib.util.spec_from_file_location("make_exercises", REPO / "tools" / "make_exercises.py")
-make_exercises = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(make_exercises)
+from tools import grading, make_exercises
 
 SOLUTIONS = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 ALLOWED_ERRORS = {"NotImplementedError", "NameError", "AssertionError", "CheckFailed"}
@@ -108,10 +105,39 @@ def test_untouched_student_version_is_updated_when_the_solution_changes(tmp_path
 
 
 def test_stub_keeps_the_indent_of_the_solution():
-    cell = nbformat.v4.new_code_cell("def f(x):\n    ### BEGIN SOLUTION\n    return x\n    ### END SOLUTION\n")
+    solution = grading.nbgrader_metadata("answer_9_1", solution=True)
+    cell = nbformat.v4.new_code_cell("def f(x):\n    ### BEGIN SOLUTION\n    return x\n    ### END SOLUTION\n",
+                                     metadata={"nbgrader": solution})
     stripped, _ = make_exercises.StripSolutions().preprocess_cell(cell, {}, 0)
     assert stripped.source == "def f(x):\n    # YOUR CODE HERE\n    raise NotImplementedError()\n"
     assert re.search(r"BEGIN|return x", stripped.source) is None
+
+
+def test_a_solution_outside_a_solution_cell_stops_the_generator(tmp_path):
+    """nbgrader refuses a solution region in a cell without solution metadata: no answer is handed
+    out because someone forgot to run `python tools/grading.py mark`."""
+    notebook = nbformat.read(SOLUTIONS[0], as_version=4)
+    answer = next(cell for cell in notebook.cells if cell.metadata.get("nbgrader", {}).get("solution"))
+    del answer.metadata["nbgrader"]
+    nbformat.write(notebook, tmp_path / SOLUTIONS[0].name)
+    with pytest.raises(RuntimeError, match="Solution region detected in a non-solution cell"):
+        make_exercises.student_edition(notebook)
+    assert make_exercises.main(["--out", str(tmp_path / "out"), str(tmp_path / SOLUTIONS[0].name)]) == 1
+    assert not (tmp_path / "out" / SOLUTIONS[0].name).exists()
+
+
+@pytest.mark.parametrize("solution", SOLUTIONS, ids=lambda p: p.name)
+def test_student_version_locks_the_checks_and_the_lesson(solution):
+    """nbgrader's LockCells: a student can neither edit nor delete a check cell or the lesson's text,
+    and cannot delete an answer cell (autograding restores the first two anyway)."""
+    for cell in nbformat.read(REPO / "exercises" / solution.name, as_version=4).cells:
+        nbgrader = cell.metadata.get("nbgrader", {})
+        if cell.cell_type == "markdown" or nbgrader.get("grade"):
+            assert nbgrader.get("locked") and cell.metadata.get("editable") is False
+        if "raise NotImplementedError()" in cell.source:
+            assert nbgrader.get("solution") and cell.metadata.get("editable", True)
+        if nbgrader:
+            assert cell.metadata.get("deletable") is False
 
 
 @pytest.mark.parametrize("solution", SOLUTIONS, ids=lambda p: p.name)
@@ -126,10 +152,3 @@ def test_published_editions(solution):
     assert any(make_exercises.SOLUTION.search(cell.source) for cell in instructor.cells)
     assert any(cell.get("outputs") for cell in student.cells), "the lesson's outputs stay"
     assert nbformat.read(solution, as_version=4) == notebook, "the source notebook is not changed"
-
-
-def test_readme_table_of_student_code_lines_is_current():
-    from tools.student_code_lines import table
-    readme = (REPO / "README.md").read_text()
-    shown = readme.split("<!-- student-code-lines -->\n")[1].split("\n<!-- /student-code-lines -->")[0]
-    assert shown.splitlines() == table(), "README's table is stale: run python tools/student_code_lines.py"

@@ -4,16 +4,19 @@
 the same notebooks with their outputs, except the outputs of the exercise cells; `--edition
 instructor` keeps the solutions. Neither holds instructor cells or course tests.
 
-For every notebooks/NN_*.ipynb it writes exercises/NN_*.ipynb (same file name) in which
-- the code between `### BEGIN SOLUTION` and `### END SOLUTION` becomes `# YOUR CODE HERE` /
-  `raise NotImplementedError()` at the same indent (nbgrader's markers and replacement),
+For every notebooks/NN_*.ipynb it writes exercises/NN_*.ipynb (same file name): the student
+version that `nbgrader generate_assignment` makes with the course's settings
+(grading/nbgrader_config.py; tools/grading.py's `release` runs it):
 - cells tagged `instructor` (speaker notes, presenter-only cells) and `course-test` (asserts that
   hold the prose to a measurement: the course's own tests, run by nbval) are removed,
-- outputs and execution counts are cleared.
-
-It never overwrites a student's work: each file records the SHA-256 of what the generator wrote,
-and a file whose content no longer matches (someone edited or ran it) is left alone, with a
-message, unless --force is given.
+- the code between `### BEGIN SOLUTION` and `### END SOLUTION` becomes `# YOUR CODE HERE` /
+  `raise NotImplementedError()` at the same indent,
+- outputs and execution counts are cleared; check cells and the lesson's text are locked.
+What nbgrader has no part in is done here: the stored widget state goes (it belongs to the executed
+solution), and each file records the SHA-256 of what was written. So the generator never
+overwrites a student's work: a file whose content no longer matches its record (someone edited or
+ran it) is left alone, with a message, unless --force is given; tools/my_work.py relies on the
+same record.
 """
 
 import argparse
@@ -23,33 +26,40 @@ import sys
 from pathlib import Path
 
 import nbformat
-from nbconvert.preprocessors import ClearOutputPreprocessor, Preprocessor, TagRemovePreprocessor
+from nbconvert.preprocessors import TagRemovePreprocessor
+from nbgrader.converters.base import NbGraderException
+from nbgrader.preprocessors import ClearSolutions
+
+if __package__:  # imported as tools.make_exercises (the tests, the site)
+    from . import grading
+else:  # run as a script, or imported by one: python tools/make_exercises.py
+    import grading
 
 REPO = Path(__file__).resolve().parents[1]
+# A solution region (nbgrader's markers); ClearSolutions replaces it with its stub
 SOLUTION = re.compile(r"^([ \t]*)### BEGIN SOLUTION[^\n]*\n.*?^[ \t]*### END SOLUTION[^\n]*$",
                       re.M | re.S)
-STUB = "{indent}# YOUR CODE HERE\n{indent}raise NotImplementedError()"
-INSTRUCTOR_TAG = "instructor"
-COURSE_TEST_TAG = "course-test"  # also skipped on slides (slide_type "skip") and left off the site
-HIDDEN_TAGS = {INSTRUCTOR_TAG, COURSE_TEST_TAG}
+INSTRUCTOR_TAG, COURSE_TEST_TAG = grading.INSTRUCTOR_TAG, grading.COURSE_TEST_TAG
+HIDDEN_TAGS = grading.HIDDEN_TAGS
 RECORD = "exercise_generator"  # notebook metadata key holding the source and the hash
-
-
-class StripSolutions(Preprocessor):
-    """Replace each marked solution block with a stub at the block's indent, and drop what the
-    solution cell printed (it could reveal the answer)."""
-
-    def preprocess_cell(self, cell, resources, index):
-        if cell.cell_type == "code" and SOLUTION.search(cell.source):
-            cell.source = SOLUTION.sub(lambda m: STUB.format(indent=m[1]), cell.source)
-            cell.outputs, cell.execution_count = [], None
-        return cell, resources
 
 
 def instructor_edition(notebook):
     """A copy of a solution notebook without its instructor cells and course tests."""
     remove = TagRemovePreprocessor(remove_cell_tags=HIDDEN_TAGS, enabled=True)
     return remove.preprocess(nbformat.from_dict(notebook), {})[0]
+
+
+class StripSolutions(ClearSolutions):
+    """nbgrader's ClearSolutions (each solution region becomes its stub, at the region's indent;
+    a solution region outside a cell marked as a solution stops it), which also drops what a
+    solution cell printed (it could give the answer away), and works on a cell on its own."""
+
+    def preprocess_cell(self, cell, resources, index):
+        cell, resources = super().preprocess_cell(cell, {"language": "python", **resources}, index)
+        if cell.metadata.get("nbgrader", {}).get("solution"):
+            cell.outputs, cell.execution_count = [], None
+        return cell, resources
 
 
 def student_edition(notebook):
@@ -68,9 +78,8 @@ def content_hash(notebook):
     return hashlib.sha256(nbformat.writes(copy).encode()).hexdigest()
 
 
-def student_version(source_path):
-    notebook, _ = ClearOutputPreprocessor().preprocess(
-        student_edition(nbformat.read(source_path, as_version=4)), {})
+def student_version(source_path, config=None):
+    notebook = grading.release(source_path, config)
     notebook.metadata.pop("widgets", None)  # stored widget state belongs to the executed solution
     notebook.metadata[RECORD] = {"source": f"notebooks/{source_path.name}"}
     notebook.metadata[RECORD]["sha256"] = content_hash(notebook)
@@ -86,10 +95,10 @@ def is_untouched(path):
 def generate(sources, out_dir, force=False):
     """Write student versions; return the files left alone because they were edited."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    refused = []
+    refused, config = [], grading.course_config()
     for source in sources:
         target = out_dir / source.name
-        text = nbformat.writes(student_version(source))
+        text = nbformat.writes(student_version(source, config))
         if target.exists() and target.read_text() == text:
             continue
         if target.exists() and not force and not is_untouched(target):
@@ -120,7 +129,11 @@ def main(argv=None):
             edition = EDITIONS[args.edition](nbformat.read(source, as_version=4))
             nbformat.write(edition, args.out / source.name)
         return 0
-    refused = generate(sources, args.out, args.force)
+    try:
+        refused = generate(sources, args.out, args.force)
+    except NbGraderException as error:  # nbgrader has logged which cell and why
+        print(f"nbgrader could not make a student version: {error}", file=sys.stderr)
+        return 1
     for path in refused:
         print(f"refused to overwrite {path}: it differs from what the generator last wrote, so it "
               "holds someone's work. Move it aside, or run again with --force to replace it.",
