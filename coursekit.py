@@ -172,22 +172,6 @@ def progress_bar(iterable=None, **options):
     return tqdm(iterable, **options)
 
 
-@contextlib.contextmanager
-def out_of_reach(hint, *names, namespace=None):
-    """Inside the with-block, calling any of the named functions fails with AssertionError(hint).
-    An exercise's check uses it so that an answer cannot hand its work to the course's own copy
-    (or to a library call the exercise forbids). A dotted name such as "coursekit.forward" or
-    "torch.optim.SGD.step" is replaced where it lives, for every caller; a plain name only in
-    `namespace`, a notebook's globals()."""
-    from unittest import mock
-    refuse = mock.Mock(side_effect=AssertionError(hint))
-    with contextlib.ExitStack() as stack:
-        for name in names:
-            stack.enter_context(mock.patch(name, refuse) if "." in name
-                                else mock.patch.dict(namespace, {name: refuse}))
-        yield
-
-
 def show_source(obj):
     """Display an object's source code in a notebook, so that a notebook can show library code."""
     from IPython.display import Markdown
