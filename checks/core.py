@@ -12,6 +12,8 @@ answer can neither read nor replace it.
 
 import contextlib
 import functools
+import pkgutil
+import sys
 from unittest import mock
 
 # A check that stops on an exception it did not foresee says this; the mutation tests treat it as
@@ -78,6 +80,21 @@ def out_of_reach(hint, *names, namespace=None):
     refuse = mock.Mock(side_effect=AssertionError(hint))
     with contextlib.ExitStack() as stack:
         for name in names:
-            stack.enter_context(mock.patch(name, refuse) if "." in name
+            stack.enter_context(patch_everywhere(name, refuse) if "." in name
                                 else mock.patch.dict(namespace, {name: refuse}))
+        yield
+
+
+@contextlib.contextmanager
+def patch_everywhere(name, replacement):
+    """mock.patch(name, replacement), and also where the object is defined, if a package
+    re-exports it: "coursekit.forward" lives in coursekit.network too, where coursekit's own
+    modules call it. Either name then reaches the replacement."""
+    found = pkgutil.resolve_name(name)
+    home = sys.modules.get(getattr(found, "__module__", None) or "")
+    short = getattr(found, "__name__", None)
+    defined = f"{home.__name__}.{short}" if short and getattr(home, short, None) is found else name
+    with contextlib.ExitStack() as stack:
+        for where in dict.fromkeys([name, defined]):
+            stack.enter_context(mock.patch(where, replacement))
         yield

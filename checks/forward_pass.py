@@ -116,7 +116,7 @@ def exercise_1_1(forward):
     two sizes, with and without negative entries and biases; exact shapes for one image and for a
     batch; float32 in, float32 out; the ReLU's kink reached exactly; the arguments left unchanged;
     and the same function on dual numbers, as notebook 02 runs it."""
-    assert getattr(forward, "__module__", None) != "coursekit", (
+    assert (getattr(forward, "__module__", None) or "").split(".")[0] != "coursekit", (
         "this is coursekit's forward. Hint: write forward yourself, with @, + and np.maximum.")
     on_duals = ("notebook 02 runs forward on dual numbers, which know @, + and np.maximum(x, y) "
                 "on whole arrays: no other numpy function, no keyword such as out=, no loop.")

@@ -239,10 +239,10 @@ def test_fit_epoch_steps_once_per_batch_and_reports_the_epochs_mean_loss():
 def test_training_times_cpu_time_on_the_cpu_and_wall_time_on_a_gpu(monkeypatch):
     import types
 
-    assert coursekit.training_clock("cpu") is coursekit.time.process_time
-    assert coursekit.training_clock(torch.device("cuda")) is coursekit.time.perf_counter
+    assert coursekit.training_clock("cpu") is coursekit.training.time.process_time
+    assert coursekit.training_clock(torch.device("cuda")) is coursekit.training.time.perf_counter
     ticks = {"process_time": iter(range(0, 100, 3)), "perf_counter": iter(range(0, 1000, 50))}
-    monkeypatch.setattr(coursekit, "time", types.SimpleNamespace(
+    monkeypatch.setattr(coursekit.training, "time", types.SimpleNamespace(
         **{name: functools.partial(next, counter) for name, counter in ticks.items()}))
     data = tiny_mnist()
     parameters = coursekit.he_parameters(seed=0, device="cpu", n_hidden=8)
@@ -275,9 +275,9 @@ def test_fit_learns_and_returns_a_copy_of_the_best_validation_epochs_parameters(
 def test_fit_chooses_the_first_of_equally_good_epochs(monkeypatch):
     data, parameters = tiny_mnist(), coursekit.he_parameters(seed=0, device="cpu", n_hidden=8)
     validation = iter([0.5, 0.9, 0.9, 0.7])  # epochs 2 and 3 tie
-    monkeypatch.setattr(coursekit, "accuracy", lambda parameters, split: next(validation))
+    monkeypatch.setattr(coursekit.training, "accuracy", lambda parameters, split: next(validation))
     snapshots = []
-    monkeypatch.setattr(coursekit, "Parameters", lambda *xs: snapshots.append(xs) or len(snapshots))
+    monkeypatch.setattr(coursekit.training, "Parameters", lambda *xs: snapshots.append(xs) or len(snapshots))
     _, chosen = coursekit.fit(parameters, data, epochs=4, batch_size=200)
     assert chosen == 2 == len(snapshots)  # copies after epochs 1 and 2 only
 
@@ -289,7 +289,7 @@ def test_measure_in_turns_keeps_each_functions_best_seconds_per_call_timed_in_tu
     import types
 
     now, turns = [0.0], []
-    monkeypatch.setattr(coursekit, "time", types.SimpleNamespace(process_time=lambda: now[0],
+    monkeypatch.setattr(coursekit.timing, "time", types.SimpleNamespace(process_time=lambda: now[0],
                                                                  perf_counter=lambda: now[0]))
 
     def costs(name, seconds, warm_up=0):

@@ -46,7 +46,7 @@ def flip_one_byte(path, offset=-20):
 def test_happy_path_verifies_and_is_idempotent(tmp_path, mnist_source, no_source_variable):
     raw = ensure_mnist(tmp_path, source=mnist_source, download=False)
     assert sorted(p.name for p in raw.iterdir()) == sorted(NAMES)  # no temporary files left behind
-    assert all(coursekit._md5(raw / name) == MNIST_MD5[name] for name in NAMES)
+    assert all(coursekit.mnist._md5(raw / name) == MNIST_MD5[name] for name in NAMES)
     mtimes = {name: (raw / name).stat().st_mtime_ns for name in NAMES}
     ensure_mnist(tmp_path, source=tmp_path / "not-needed", download=False)
     assert {name: (raw / name).stat().st_mtime_ns for name in NAMES} == mtimes
@@ -56,7 +56,7 @@ def test_source_may_hold_uncompressed_files_and_comes_from_the_variable(tmp_path
     source = copy_source(mnist_source, tmp_path / "usb", unzip=[SMALL])
     monkeypatch.setenv(coursekit.SOURCE_VARIABLE, str(source))
     raw = ensure_mnist(tmp_path / "data", download=False)
-    assert coursekit._md5(raw / SMALL) == MNIST_MD5[SMALL]
+    assert coursekit.mnist._md5(raw / SMALL) == MNIST_MD5[SMALL]
 
 
 def test_test_image_123_is_a_six(tmp_path, mnist_source):
@@ -72,7 +72,7 @@ def test_test_image_123_is_a_six(tmp_path, mnist_source):
 def test_a_file_that_is_not_idx_is_refused(tmp_path):
     (tmp_path / "t10k-labels-idx1-ubyte").write_bytes(b"\x00\x00\x08\x03" + bytes(20))
     with pytest.raises(MNISTError, match="not an MNIST IDX file"):
-        coursekit._read_idx(tmp_path / "t10k-labels-idx1-ubyte", 2049, header=8)
+        coursekit.mnist._read_idx(tmp_path / "t10k-labels-idx1-ubyte", 2049, header=8)
 
 
 def test_offline_without_source_says_what_to_do(tmp_path, no_source_variable):
@@ -94,7 +94,7 @@ def test_download_goes_through_checks(tmp_path, mnist_source, no_source_variable
         ensure_mnist(root, source=mnist_source, download=False)
     monkeypatch.setattr("torchvision.datasets.MNIST", fake_download)
     raw = ensure_mnist(tmp_path / "data")
-    assert all(coursekit._md5(raw / name) == MNIST_MD5[name] for name in NAMES)
+    assert all(coursekit.mnist._md5(raw / name) == MNIST_MD5[name] for name in NAMES)
 
 
 def test_source_missing_a_file_is_named(tmp_path, mnist_source, no_source_variable):
@@ -123,7 +123,7 @@ def test_good_copy_is_never_replaced_and_a_bad_copy_is_repaired(tmp_path, mnist_
     corrupt_source = copy_source(mnist_source, tmp_path / "usb")
     flip_one_byte(corrupt_source / f"{SMALL}.gz")
     ensure_mnist(tmp_path / "data", source=corrupt_source, download=False)  # nothing missing: untouched
-    assert coursekit._md5(raw / SMALL) == MNIST_MD5[SMALL]
+    assert coursekit.mnist._md5(raw / SMALL) == MNIST_MD5[SMALL]
 
     flip_one_byte(raw / SMALL)  # the copy in data/ goes bad
     with pytest.raises(MNISTError, match="corrupt"):
@@ -131,4 +131,4 @@ def test_good_copy_is_never_replaced_and_a_bad_copy_is_repaired(tmp_path, mnist_
     with pytest.raises(MNISTError, match=f"{SMALL}.*missing or corrupt"):
         ensure_mnist(tmp_path / "data", source=None, download=False)
     ensure_mnist(tmp_path / "data", source=mnist_source, download=False)  # a good source repairs it
-    assert coursekit._md5(raw / SMALL) == MNIST_MD5[SMALL]
+    assert coursekit.mnist._md5(raw / SMALL) == MNIST_MD5[SMALL]
