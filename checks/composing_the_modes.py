@@ -18,6 +18,7 @@ import numbers
 
 import numpy as np
 
+import coursekit
 from checks.core import attempt, exercise
 
 
@@ -409,27 +410,6 @@ def _solve(conjugate_gradient, name, hessian, b, tolerance, max_steps, rule, mos
 
 # --- Exercise 6.4: checkpointing ------------------------------------------------------------------
 
-def _arrays_held(item, met):
-    """Every numpy array that item holds: itself, in containers, in the closures of functions."""
-    if id(item) in met:
-        return
-    met.add(id(item))
-    if isinstance(item, np.ndarray):
-        yield item.base if isinstance(item.base, np.ndarray) else item
-    elif isinstance(item, (tuple, list, set, frozenset)):
-        for part in item:
-            yield from _arrays_held(part, met)
-    elif isinstance(item, dict):
-        for part in item.values():
-            yield from _arrays_held(part, met)
-    elif callable(item) and not isinstance(item, type):
-        for cell in getattr(item, "__closure__", None) or ():
-            try:
-                yield from _arrays_held(cell.cell_contents, met)
-            except ValueError:  # a cell not filled yet
-                pass
-
-
 @exercise("6.4", "the checkpoint keeps its operands, and replays its segment once per backward "
                  "pass.")
 def exercise_6_4(checkpoint, engine):
@@ -497,7 +477,7 @@ def _checkpointed(checkpoint, engine, name, segment, operands, loss_of, expected
                  np.asarray(segment(*values)), rule)
     allowed = {id(x) for x in values if isinstance(x, np.ndarray)} | {id(result.value)}
     shapes = {np.shape(x) for x in values}
-    for array in (x for _, vjp in result.parents for x in _arrays_held(vjp, set())):
+    for array in (x for _, vjp in result.parents for x in coursekit.arrays_held(vjp)):
         assert id(array) in allowed or array.shape in shapes, (
             f"{what} keeps an array of shape {array.shape} until the backward pass. Hint: "
             "keep only the operands; what the segment computes inside is recomputed")

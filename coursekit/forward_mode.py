@@ -2,12 +2,14 @@
 torch.func, the cost model, and what a whole training would take; reverse mode's cost beside it."""
 
 import contextlib
+import functools
 import time
 from typing import NamedTuple
 
 import numpy as np
 
-from .network import Parameters, forward, forward_loops, nested_lists
+from .display import format_duration
+from .network import Parameters, cross_entropy_loss, forward, forward_loops, nested_lists
 from .timing import measure_in_turns
 
 
@@ -199,6 +201,32 @@ def training_time(gradient_seconds, batch_size=1, images=TRAINING_IMAGES, epochs
                         epochs * steps * gradient_seconds)
 
 
+class ForwardModeSeconds(NamedTuple):
+    gradient: float  # seconds of the whole gradient: chunks × the seconds of a whole chunk
+    chunks: int  # calls of ForwardModeGradient.partials, for one tangent per parameter entry
+    chunk_size: int  # tangents of the timed parameter in a whole chunk (the memory budget's)
+    tangent: float  # seconds of one tangent of the timed parameter: its chunk's over its size
+    name: str = "w"  # the timed parameter
+
+    def __str__(self):
+        return (f"{self.chunks:,} chunks of up to {self.chunk_size} tangents; one tangent of "
+                f"{self.name} {format_duration(self.tangent)}")
+
+
+def forward_mode_seconds(loss, parameters, name="w", memory_budget=None):
+    """What the whole gradient of loss(*parameters) costs by forward mode, in CPU time: a whole
+    chunk of tangents of `name` timed by measure_in_turns, as reverse_mode_seconds times reverse
+    mode, times the chunks that one tangent per entry of every parameter takes, each counted as a
+    whole chunk. Timing them all would take minutes. The tangents are freed when it returns."""
+    forward_mode = ForwardModeGradient(loss, parameters, memory_budget)
+    chunk_size = forward_mode.chunk_size(name)
+    whole_chunk = functools.partial(forward_mode.partials, name, range(chunk_size))
+    seconds = measure_in_turns({"chunk": whole_chunk})["chunk"]
+    chunks = sum(-(-x.numel() // forward_mode.chunk_size(field))  # rounded up
+                 for field, x in parameters._asdict().items())
+    return ForwardModeSeconds(chunks * seconds, chunks, chunk_size, seconds / chunk_size, name)
+
+
 def reverse_mode_seconds(loss, parameters):
     """Seconds of loss(*parameters) alone, and of the loss plus loss.backward() (reverse mode),
     measured in turns: the two sides of the cheap gradient ratio. The parameters stay untouched."""
@@ -216,3 +244,33 @@ def reverse_mode_seconds(loss, parameters):
 
     seconds = measure_in_turns({"forward": forward_only, "gradient": gradient})
     return seconds["forward"], seconds["gradient"]
+
+
+class TimedGradient(NamedTuple):
+    gradient: Parameters  # ∂L/∂θ for every parameter, float32 tensors on the CPU
+    seconds: float  # wall seconds of the whole gradient, after a warm-up call
+    chunk_size: int  # tangents of w per call, as the device's memory budget allows
+
+
+def forward_mode_gradient_on(device, p, label, parameters):
+    """The whole gradient of the cross-entropy loss of one image p: (n_in,) with its label, by
+    ForwardModeGradient on `device` ("cuda" for notebook 03's GPU, or "cpu"), in float32, chunks
+    sized from the device's memory budget. Timed after one warm-up call on a chunk of w, since a
+    first call pays for set-up; a GPU is waited for, as it runs asynchronously. The device's
+    memory is freed before it returns."""
+    import torch
+    on_device = functools.partial(torch.as_tensor, dtype=torch.float32, device=device)
+    forward_mode = ForwardModeGradient(functools.partial(cross_entropy_loss, on_device(p), label),
+                                       parameters.map(on_device))
+    chunk_size = forward_mode.chunk_size("w")
+    forward_mode.chunk_seconds("w", chunk_size)  # warm-up
+    start = time.perf_counter()
+    gradient = forward_mode.gradient()
+    if torch.device(device).type == "cuda":
+        torch.cuda.synchronize()  # a GPU runs asynchronously: wait until it is done
+    seconds = time.perf_counter() - start
+    gradient = gradient.map(torch.Tensor.cpu)
+    del forward_mode
+    if torch.device(device).type == "cuda":
+        torch.cuda.empty_cache()  # frees the GPU's memory
+    return TimedGradient(gradient, seconds, chunk_size)

@@ -4,9 +4,11 @@ import time
 import warnings
 from typing import Any, NamedTuple
 
+import numpy as np
+
 from .display import progress_bar
 from .mnist import mnist_arrays
-from .network import Parameters, default_device, forward_torch
+from .network import Parameters, default_device, forward, forward_torch
 
 
 class Split(NamedTuple):
@@ -44,6 +46,17 @@ def mnist_tensors(device=None, validation_size=10_000, root=None):
 PIXEL_MEAN, PIXEL_STD = 33.40, 78.67  # of the training split's pixels, 0 to 255 (notebook 04)
 
 
+def pixel_statistics(images):
+    """The mean and standard deviation (floats) of all pixels of uint8 images (n, 784), counted by
+    value: 256 counts instead of a float64 copy of every pixel (313 MB for the training split)."""
+    import torch
+    counts = torch.bincount(images.flatten(), minlength=256).cpu().double()  # pixels per value
+    values = torch.arange(256, dtype=torch.float64)
+    mean = (counts * values).sum() / counts.sum()
+    std = ((counts * (values - mean) ** 2).sum() / counts.sum()).sqrt()
+    return mean.item(), std.item()
+
+
 def normalize(images):
     """uint8 pixels (n, 784) → float32 network inputs, centred with unit variance on the training
     split, so that the first layer starts with activations of order 1."""
@@ -53,13 +66,21 @@ def normalize(images):
     return images.float().sub_(PIXEL_MEAN).div_(PIXEL_STD)  # in place: one new tensor, not three
 
 
-def predict_scores(parameters, images, batch_size=256):
+def unit_interval(images):
+    """uint8 pixels (n, 784) → float32 inputs in [0, 1]: the original exercise's inputs, neither
+    centred nor scaled to unit variance as `normalize`'s are (notebook 04 reruns the original)."""
+    return images.float() / 255
+
+
+def predict_scores(parameters, images, batch_size=256, inputs=None):
     """The scores o (n, 10) of uint8 images (n, 784), without autograd. A batch at a time: the
     hidden layer of all 10,000 test images at once would take 31 MB, twice; batches of 1000 leave
-    torch 2.14 holding 47 MB more than batches of 256, the size training uses (Binder's 1 GB)."""
+    torch 2.14 holding 47 MB more than batches of 256, the size training uses (Binder's 1 GB).
+    `inputs` turns a batch of pixels into network inputs: `normalize` unless told otherwise."""
     import torch
+    inputs = inputs or normalize
     with torch.no_grad():
-        return torch.cat([forward_torch(normalize(batch), *parameters)
+        return torch.cat([forward_torch(inputs(batch), *parameters)
                           for batch in images.split(batch_size)])
 
 
@@ -134,4 +155,50 @@ def fit(parameters, data, epochs=10, batch_size=256, max_lr=3e-3):
         bar.set_postfix(validation_accuracy=f"{history[-1].validation_accuracy:.2%}")
         if max(history, key=lambda row: row.validation_accuracy) is history[-1]:  # first best
             chosen = Parameters(*(x.detach().clone() for x in parameters))
+    return history, chosen
+
+
+# Training in numpy, with a reverse-mode engine written in the course (notebook 05).
+
+def normalized_pixels(images, dtype="float32"):
+    """uint8 pixels (n, 784) → network inputs (n, 784) of dtype, as `normalize` makes them for
+    PyTorch. By a table of 256 values, one per byte: MNIST stays uint8 (47 MB) until a batch is
+    used, and a batch's inputs cost one lookup."""
+    table = ((np.arange(256) - PIXEL_MEAN) / PIXEL_STD).astype(dtype)
+    return table[images]
+
+
+def numpy_accuracy(parameters, images, labels, batch_size=2000):
+    """The fraction of uint8 images (n, 784) whose highest score by the numpy `forward`, with
+    numpy parameters, is their label (n,). A batch at a time keeps the memory small."""
+    correct = sum(int((forward(normalized_pixels(images[i:i + batch_size], parameters[0].dtype),
+                               *parameters).argmax(1) == labels[i:i + batch_size]).sum())
+                  for i in range(0, len(labels), batch_size))
+    return correct / len(labels)
+
+
+class NumpyEpoch(NamedTuple):
+    epoch: int  # 1, 2, …
+    loss: float  # mean training loss of the epoch's batches
+    validation_accuracy: float  # after the epoch
+    seconds: float  # CPU time of the epoch's training, without the validation (notebook 01)
+
+
+def fit_numpy(sgd_step, parameters, train, validation, epochs, lr, batch_size=128, seed=0):
+    """Minibatch SGD in numpy, the loop of notebook 04 around a step that the student writes:
+    `sgd_step(parameters, inputs, labels, lr)` changes the numpy arrays of `parameters` in place
+    and returns the batch's loss. train, validation: (uint8 images (n, 784), labels (n,)).
+    Returns one NumpyEpoch per epoch, and a copy of the parameters of the best validation epoch."""
+    rng, history, chosen = np.random.default_rng(seed), [], None
+    images, labels = train
+    for epoch in range(1, epochs + 1):
+        start, order = time.process_time(), rng.permutation(len(labels))
+        losses = [sgd_step(parameters, normalized_pixels(images[batch], parameters[0].dtype),
+                           labels[batch], lr)
+                  for batch in np.array_split(order, len(order) // batch_size)]
+        seconds = time.process_time() - start
+        history.append(NumpyEpoch(epoch, float(np.mean(losses)),
+                                  numpy_accuracy(parameters, *validation), seconds))
+        if max(history, key=lambda row: row.validation_accuracy) is history[-1]:  # first best
+            chosen = Parameters(*(np.copy(x) for x in parameters))
     return history, chosen

@@ -451,3 +451,218 @@ def test_a_failing_cell_or_rule_is_named(tmp_path):
 
     with pytest.raises(RuntimeError, match=r"fails in Exercise 5\.1 \(cell \d+\) .* SyntaxError"):
         coursekit.engine_from_notebook(engine_notebook_with(tmp_path, break_the_syntax))
+
+
+# --- notebooks 00–03: the forward-mode gradient on a device, and the display helpers ---
+
+def test_forward_mode_gradient_on_the_cpu_equals_reverse_mode():
+    parameters = coursekit.uniform_parameters(seed=3, n_in=6, n_hidden=5, n_out=3)
+    p, label = np.random.default_rng(3).random(6), 2
+    timed = coursekit.forward_mode_gradient_on("cpu", p, label, parameters)
+    leaves = parameters.map(lambda x: torch.as_tensor(x, dtype=torch.float32)).leaves()
+    coursekit.cross_entropy_loss(torch.as_tensor(p, dtype=torch.float32), label,
+                                 *leaves).backward()
+    for partials, leaf in zip(timed.gradient, leaves):
+        assert partials.device.type == "cpu" and partials.dtype == torch.float32
+        assert partials.shape == leaf.shape
+        assert torch.allclose(partials, leaf.grad, rtol=1e-5, atol=1e-6)
+    assert timed.seconds > 0 and timed.chunk_size == 30  # capped: one tangent per entry of w
+
+
+def test_the_tables_of_notebooks_00_to_03(capsys):
+    coursekit.print_durations(["what", "a", "b"], {"two": (1.5, 2e-3), "one": (60.0, 1e-9)})
+    coursekit.print_duration_pairs(["part", "plain", "dual", "dual / plain"],
+                                   {("x", "plain"): 1e-3, ("x", "dual"): 3e-3},
+                                   columns=("plain", "dual"))
+    coursekit.print_times_against(["name", "time", "× plain"], {"slow": 2.0, "fast": 0.011}, 0.01)
+    coursekit.print_derivative_checks({"f": (1.0, 2.0, 1e-16, 1e-11), "g": (0.5, 1.0, 1e-10, 1e-5)})
+    coursekit.print_arrays({"a": np.array([1 / 3]), "longer": np.array([2.0])}, precision=2)
+    coursekit.print_lines_containing(coursekit.display, "def verdict")
+    out = capsys.readouterr().out
+    assert "| two  | 1.5 s | 2 ms |" in out and "| one  | 1 min | 1 ns |" in out
+    assert "| x    |  1 ms | 3 ms |         3.0× |" in out
+    assert "| slow |   2 s |     200 |" in out and "| fast | 11 ms |     1.1 |" in out
+    assert "| f    |   1 |                 2 |" in out and out.count("✗") == 2
+    assert "a:      [0.33]" in out and "longer: [2.]" in out
+    assert "def verdict(holds):" in out
+
+
+def test_the_figures_of_notebooks_00_to_03_draw(monkeypatch):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    monkeypatch.setattr(plt, "show", lambda: None)
+    xs = np.linspace(0, 1, 5)
+    coursekit.plot_function_and_derivative(xs, xs**2, 2 * xs, 2 * xs, "x²")
+    coursekit.show_image(np.random.default_rng(0).random(784))
+    coursekit.plot_repeats(np.full(4, 1e-4), {"minimum": 1e-4, "median": 1e-4, "mean": 1e-4})
+    coursekit.plot_speeds({"one": 1e9, "two": 2e9, "three": 3e9, "four": 4e9, "five": 5e9})
+    times = coursekit.training_time(1.0)
+    coursekit.plot_training_times({"forward: x": times, "reverse: y": times})
+    assert len(plt.get_fignums()) == 5
+    plt.close("all")
+
+
+def test_forward_mode_seconds_times_a_whole_chunk_and_counts_the_chunks(small_network, monkeypatch):
+    p, *parameters = (torch.from_numpy(x) for x in small_network)
+    parameters = coursekit.Parameters(*parameters)
+    loss = functools.partial(coursekit.cross_entropy_loss, p, 6)
+    timed = []
+
+    def fake_measure_in_turns(functions):  # 2 s a call, and the call is a whole chunk of w
+        timed.append(functions["chunk"]())
+        return {"chunk": 2.0}
+
+    monkeypatch.setattr(coursekit.forward_mode, "measure_in_turns", fake_measure_in_turns)
+    budget = 7 * 12 * 9 * 8 + 100  # chunks of 8, 7, 9 and 10 tangents of v, w, a and b
+    seconds = coursekit.forward_mode_seconds(loss, parameters, memory_budget=budget)
+    assert timed[0].shape == (7,)  # the partial derivatives of w's first 7 entries
+    assert seconds.chunks == 90 // 8 + 1 + 108 // 7 + 1 + 1 + 1 == 30
+    assert seconds == (30 * 2.0, 30, 7, 2.0 / 7, "w")
+    assert str(seconds) == "30 chunks of up to 7 tangents; one tangent of w 286 ms"
+    assert coursekit.forward_mode_seconds(loss, parameters, "v", budget).chunk_size == 8
+
+
+def test_pixel_statistics_count_by_value_and_unit_interval_gives_the_originals_inputs():
+    images = torch.randint(0, 256, (50, 784), dtype=torch.uint8, generator=torch.Generator().manual_seed(0))
+    mean, std = coursekit.pixel_statistics(images)
+    pixels = images.double()
+    assert abs(mean - pixels.mean().item()) < 1e-9 and abs(std - pixels.std(correction=0).item()) < 1e-9
+    assert isinstance(mean, float) and isinstance(std, float)
+    inputs = coursekit.unit_interval(images)
+    assert inputs.dtype == torch.float32 and inputs.min() >= 0 and inputs.max() <= 1
+    torch.testing.assert_close(inputs * 255, images.float())
+    parameters = coursekit.he_parameters(seed=0, device="cpu", n_hidden=8)
+    torch.testing.assert_close(
+        coursekit.predict_scores(parameters, images, batch_size=7, inputs=coursekit.unit_interval),
+        coursekit.forward_torch(inputs, *parameters).detach())
+    torch.testing.assert_close(coursekit.predict_scores(parameters, images),  # normalize by default
+                               coursekit.forward_torch(coursekit.normalize(images), *parameters).detach())
+
+
+def test_the_tables_and_figures_of_notebook_04_draw(monkeypatch, capsys):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    monkeypatch.setattr(plt, "show", lambda: None)
+    data = tiny_mnist()
+    history = [coursekit.Epoch(1, 0.9, 0.8, 0.85, 2.5), coursekit.Epoch(2, 0.6, 0.9, 0.95, 2.25)]
+    coursekit.print_splits(data)
+    coursekit.print_history(history)
+    out = capsys.readouterr().out
+    rows = [[cell.strip() for cell in line.split("|")[1:-1]] for line in out.splitlines()]
+    assert rows[2] == ["train", "600", "0.5 MB", "1.9 MB"]
+    assert rows[-1] == ["2", "0.6000", "90.00%", "95.00%", "2.2"]
+    coursekit.plot_softmax({"uniform": torch.tensor([2e4] * 9 + [2.1e4]), "he": torch.zeros(10)}, 6,
+                           ylabel="softmax")
+    coursekit.plot_softmax({"after": np.arange(10.0)}, 6, image=np.zeros(784))
+    coursekit.plot_learning_curves(history, smoothing_floor=0.5, chosen_epoch=2)
+    coursekit.plot_confusion_matrix(np.diag(np.arange(10)) + 1)
+    coursekit.plot_misclassified(data.test.images, data.test.labels, data.test.labels, torch.arange(16))
+    figures = [plt.figure(number) for number in plt.get_fignums()]
+    assert len(figures) == 5 and [len(figure.axes) for figure in figures[:2]] == [2, 2]
+    bars = [bar.get_height() for bar in figures[0].axes[0].patches]
+    assert bars[9] == 1.0 and sum(bars) == 1.0  # a saturated softmax: no overflow
+    assert len(figures[4].axes) == 16 and figures[4].axes[0].get_title() == f"#0: {int(data.test.labels[0])} → {int(data.test.labels[0])}"
+    plt.close("all")
+
+
+# --- notebooks 05–06: measuring a reverse-mode engine, numpy training, their tables and figures ---
+
+def test_arrays_kept_counts_values_and_closures_once_and_views_as_their_owner():
+    class Node:  # the duck type of any engine's node: .value and .parents, pairs (parent, vjp)
+        def __init__(self, value, parents=()):
+            self.value, self.parents = value, parents
+
+    x, w = Node(np.ones(3)), Node(np.ones((3, 2)))
+    w_t, extra = w.value.T, np.zeros(5)  # w.T: a view of w's memory
+    held = ({"inside": [extra]},)  # arrays inside containers in a closure count too
+    y = Node(x.value @ w.value, ((x, lambda grad: grad @ w_t),
+                                 (w, lambda grad: np.outer(x.value, grad))))
+    loss = Node(np.array(1.0), ((y, lambda grad: grad * len(held)),))
+    kept = coursekit.arrays_kept(loss)
+    assert sorted(a.nbytes for a in kept) == [8, 16, 24, 40, 48]  # each array once, w.T as w
+    assert coursekit.bytes_kept(loss) == 8 + 16 + 24 + 40 + 48
+    assert coursekit.bytes_kept(loss, leave_out=[w.value, x.value]) == 8 + 16 + 40
+
+
+def test_arrays_kept_of_the_engine_of_notebook_05_grows_with_the_batch():
+    engine = coursekit.engine_from_notebook(ENGINE_NOTEBOOK)
+    parameters = coursekit.he_parameters(seed=0, device="cpu").numpy(np.float32)
+    rng = np.random.default_rng(0)
+
+    def kept(n):
+        images = rng.random((n, 784), dtype=np.float32)
+        loss = engine.cross_entropy(coursekit.forward(images, *map(engine.Node, parameters)),
+                                    rng.integers(0, 10, n))
+        return coursekit.bytes_kept(loss, leave_out=parameters)
+
+    assert [kept(n) for n in (1, 8)] == [4 * (4 * 784 + 3 * 10) * n + 4 for n in (1, 8)]
+
+
+def test_largest_difference_is_in_units_of_the_largest_reference_entry():
+    assert coursekit.largest_difference([1.0, 2.5], [1.0, 2.0]) == 0.25
+    with pytest.raises(ValueError, match="shapes differ"):
+        coursekit.largest_difference(np.zeros(3), np.zeros((1, 3)))
+
+
+def test_normalized_pixels_match_normalize_for_pytorch():
+    images = np.arange(256, dtype=np.uint8).reshape(2, 128)
+    inputs = coursekit.normalized_pixels(images)
+    assert inputs.dtype == np.float32 and inputs.shape == (2, 128)
+    np.testing.assert_allclose(inputs, coursekit.normalize(torch.from_numpy(images)).numpy(),
+                               atol=1e-6)  # float32 rounding: in place there, by a table here
+    assert coursekit.normalized_pixels(images, np.float64).dtype == np.float64
+
+
+def test_fit_numpy_calls_the_step_once_per_batch_and_keeps_the_best_epoch(monkeypatch):
+    rng = np.random.default_rng(0)
+    images, labels = rng.integers(0, 256, (40, 784), dtype=np.uint8), rng.integers(0, 10, 40)
+    parameters = coursekit.Parameters(*(rng.normal(size=s).astype(np.float32)
+                                        for s in [(784, 10), (784, 784), (784,), (10,)]))
+    seen = []
+
+    def step(parameters, inputs, batch_labels, lr):
+        seen.append((inputs.dtype, len(inputs), lr))
+        parameters.b[:] += 1.0  # changes the arrays in place, as an SGD step does
+        return 2.0
+
+    accuracies = iter([0.5, 0.75, 0.25])
+    monkeypatch.setattr(coursekit.training, "numpy_accuracy", lambda *args: next(accuracies))
+    history, chosen = coursekit.fit_numpy(step, parameters, (images, labels), (images, labels),
+                                          epochs=3, lr=0.1, batch_size=10)
+    assert seen == [(np.float32, 10, 0.1)] * 12  # 4 batches of 10 in each of 3 epochs
+    assert [row.epoch for row in history] == [1, 2, 3] and history[0].loss == 2.0
+    assert [row.validation_accuracy for row in history] == [0.5, 0.75, 0.25]
+    np.testing.assert_allclose(chosen.b, parameters.b - 4.0)  # a copy after epoch 2, the best
+    assert chosen.b is not parameters.b
+
+
+def test_numpy_accuracy_counts_the_highest_scores_that_are_labels():
+    parameters = coursekit.Parameters(np.eye(784, 10, dtype=np.float32),
+                                      np.eye(784, dtype=np.float32),
+                                      np.full(784, 10.0, dtype=np.float32),
+                                      np.zeros(10, dtype=np.float32))
+    images = np.zeros((3, 784), dtype=np.uint8)
+    images[0, 3] = images[1, 7] = images[2, 1] = 255  # the highest score: that pixel's class
+    assert coursekit.numpy_accuracy(parameters, images, np.array([3, 7, 2]), batch_size=2) == 2 / 3
+
+
+def test_tables_and_figures_of_notebooks_05_and_06(capsys, monkeypatch):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    monkeypatch.setattr(plt, "show", lambda: plt.close("all"))
+    assert coursekit.below_bound(1e-13, 1e-12) == "below 10⁻¹² ✓"
+    assert coursekit.below_bound(1e-11, 1e-12) == "not below 10⁻¹² ✗"
+    ratios = coursekit.print_timings("", {"a": {"x": 2.0, "y": 1.0}}, ratio=("x", "y"))
+    assert ratios == {"a": 2.0} and "x / y" in capsys.readouterr().out
+    differences = coursekit.print_differences("against", np.ones(2), {"r": (np.ones(2), 1e-12)})
+    assert differences == {"r": 0.0} and "below 10⁻¹² ✓" in capsys.readouterr().out
+    first = coursekit.print_first_at_or_below(1.0, {"c": [(0, 0.0, 2.0), (5, 1.5, 0.5)]}, "to")
+    assert first == {"c": (5, 1.5, 0.5)}
+    coursekit.print_pairs(["", "a", "b", ""], {"r": (1.0, -1.0)}, lambda a, b: "✓")
+    coursekit.print_numpy_history([coursekit.NumpyEpoch(1, 0.5, 0.9, 2.0)])
+    assert "+1 " in capsys.readouterr().out
+    coursekit.plot_bytes_kept([1, 2], {"plain": [10, 20]}, parameter_bytes=15)
+    coursekit.plot_loss_curves({"SGD": [(0, 0.0, 2.0), (10, 0.1, 1.0)]})

@@ -9,7 +9,7 @@ import pytest
 from nbclient import NotebookClient
 
 from conftest import REPO
-from tools import grading, make_exercises
+from tools import grading, make_exercises, student_code_lines
 
 SOLUTIONS = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 ALLOWED_ERRORS = {"NotImplementedError", "NameError", "AssertionError", "CheckFailed"}
@@ -152,3 +152,22 @@ def test_published_editions(solution):
     assert any(make_exercises.SOLUTION.search(cell.source) for cell in instructor.cells)
     assert any(cell.get("outputs") for cell in student.cells), "the lesson's outputs stay"
     assert nbformat.read(solution, as_version=4) == notebook, "the source notebook is not changed"
+
+
+def test_the_readmes_table_of_student_code_lines_is_current():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    shown = re.search(r"<!-- student-code-lines -->\n(.*?)\n<!-- /student-code-lines -->", readme,
+                      re.S)
+    assert shown, "README.md has lost its <!-- student-code-lines --> markers"
+    assert shown[1].splitlines() == student_code_lines.table(), (
+        "the README's table of student code lines is out of date: paste the output of "
+        "`python tools/student_code_lines.py` between its markers")
+
+
+def test_notebooks_00_to_05_keep_to_their_budget_of_student_code_lines():
+    """Issue 19: a student's notebook holds the lesson, the exercises and one line per check."""
+    lines = {path.stem: sum(student_code_lines.code_lines(path).values())
+             for path in sorted((REPO / "exercises").glob("[0-9][0-9]_*.ipynb"))
+             if path.name[:2] in student_code_lines.BUDGET_NOTEBOOKS}
+    assert len(lines) == len(student_code_lines.BUDGET_NOTEBOOKS)
+    assert sum(lines.values()) <= student_code_lines.BUDGET_LINES, lines
