@@ -333,15 +333,17 @@ def _overflow_report(softplus, x, where, error):
 
 
 def _softplus_at(softplus, x, where):
-    """The student's softplus(x), run with diffType's log, exp and sigmoid out of reach and with
-    overflow an error; each kind of failure becomes its own hint."""
+    """The student's softplus(x), run with diffType's log, exp and sigmoid out of reach (and
+    _logistic, the stable sigmoid that computes softplus′) and with overflow an error; each kind of
+    failure becomes its own hint."""
     # np.log(x) and np.exp(x) of a diffType x go to the functions registered in _UFUNC_RULES; these
     # look dt.log and dt.exp up when called, so that out_of_reach catches them too.
     through_the_module = {np.log: lambda t: dt.log(t), np.exp: lambda t: dt.exp(t)}
     try:
         with mock.patch.dict(dt._UFUNC_RULES, through_the_module), \
-                out_of_reach("it calls diffType's log, exp or sigmoid",
-                             "diffType.log", "diffType.exp", "diffType.sigmoid"), \
+                out_of_reach("it calls diffType's log, exp or sigmoid (or _logistic)",
+                             "diffType.log", "diffType.exp", "diffType.sigmoid",
+                             "diffType._logistic"), \
                 np.errstate(over="raise", invalid="raise", divide="raise"):
             return softplus(x)
     except (NotImplementedError, CheckFailed):

@@ -35,11 +35,11 @@ from .display import (  # noqa: E402 (notebook 04)
     plot_confusion_matrix, plot_learning_curves, plot_misclassified, plot_softmax, print_history,
     print_splits)
 from .display import (  # noqa: E402 (notebooks 05–06)
-    below_bound, plot_bytes_kept, plot_loss_curves, print_differences, print_first_at_or_below,
-    print_numpy_history, print_pairs, print_timings)
+    bound_verdict, plot_bytes_kept, plot_loss_curves, report_differences, report_first_reaching,
+    print_numpy_history, print_pairs, report_timings)
 from .forward_mode import (  # noqa: E402
     CPU_TANGENT_BYTES, EPOCHS, TRAINING_IMAGES, CostModel, ForwardModeGradient, ScalarPass,
-    ForwardModeSeconds, TimedGradient, TrainingTime, batched_jvp_cost, forward_mode_gradient_on,
+    ForwardModeSeconds, TimedGradient, TrainingTime, batched_jvp_cost, time_forward_mode_gradient,
     forward_mode_seconds, reverse_mode_seconds, scalar_forward_mode, tangent_memory_budget,
     training_time, vectorized_forward_mode)
 from .mnist import (  # noqa: E402

@@ -104,8 +104,8 @@ def print_lines_containing(obj, text):
     print("\n".join(line for line in inspect.getsource(obj).splitlines() if text in line))
 
 
-def print_derivative_checks(checks, analytic_bound=1e-14, differences_bounds=(1e-13, 1e-9)):
-    """Notebook 00's table of derivative checks. checks: {f's name: (x, f′(x) by diffType, its
+def print_derivative_checks(results, analytic_bound=1e-14, differences_bounds=(1e-13, 1e-9)):
+    """Notebook 00's table of derivative checks. results: {f's name: (x, f′(x) by diffType, its
     relative error against the analytic derivative, and against a finite difference)}; a ✓ marks
     an error below analytic_bound, and one between the two differences_bounds."""
     low, high = map(power_of_ten, differences_bounds)
@@ -114,7 +114,7 @@ def print_derivative_checks(checks, analytic_bound=1e-14, differences_bounds=(1e
                  f"vs finite difference: {low} to {high}"],
                 [(name, f"{x:g}", f"{slope:.6g}", verdict(analytic < analytic_bound),
                   verdict(differences_bounds[0] < numeric < differences_bounds[1]))
-                 for name, (x, slope, analytic, numeric) in checks.items()])
+                 for name, (x, slope, analytic, numeric) in results.items()])
 
 
 def plot_function_and_derivative(xs, values, slopes, by_hand, name):
@@ -165,12 +165,13 @@ def print_precision_speeds(speeds, peaks):
     def gflops(flops_per_second):
         return f"{flops_per_second / 1e9:.1f}"
 
-    print_table(["GFLOP/s, one core", "float64", "float32", "float32 / float64"], [
-        ("one image", *map(gflops, speeds.values()),
+    columns = ("float64", "float32")  # looked up by key, whatever the order of the dicts
+    print_table(["GFLOP/s, one core", *columns, "float32 / float64"], [
+        ("one image", *(gflops(speeds[x]) for x in columns),
          f"{speeds['float32'] / speeds['float64']:.1f}×"),
-        ("512² matmul (the peak)", *map(gflops, peaks.values()),
+        ("512² matmul (the peak)", *(gflops(peaks[x]) for x in columns),
          f"{peaks['float32'] / peaks['float64']:.1f}×"),
-        ("one image, share of the peak", *(f"{speeds[x] / peaks[x]:.0%}" for x in speeds), "")])
+        ("one image, share of the peak", *(f"{speeds[x] / peaks[x]:.0%}" for x in columns), "")])
 
 
 def plot_speeds(gflops):
@@ -353,7 +354,7 @@ def plot_misclassified(images, labels, predicted, indices):
 
 # --- Figures and tables of notebooks 05–06 ------------------------------------------------------
 
-def below_bound(value, bound):
+def bound_verdict(value, bound):
     """"below 10⁻¹² ✓" if value < bound, else "not below 10⁻¹² ✗": a table's entry for an error
     whose bound the notebook asserts. It prints the bound, never the error, which is round-off
     and differs between machines."""
@@ -375,7 +376,7 @@ def print_numpy_history(history):
                   f"{row.seconds:.1f}") for row in history])
 
 
-def print_differences(first_header, x, references):
+def report_differences(first_header, x, references):
     """Compare x with references {name: (reference array, bound)}: print one row per reference,
     "below <bound> ✓" if largest_difference(x, reference) is below the bound, and return the
     differences {name: largest difference / largest entry}, for the notebook to assert."""
@@ -383,12 +384,12 @@ def print_differences(first_header, x, references):
     differences = {name: largest_difference(x, reference)
                    for name, (reference, _) in references.items()}
     print_table([first_header, "largest difference / largest entry"],
-                [(name, below_bound(differences[name], bound))
+                [(name, bound_verdict(differences[name], bound))
                  for name, (_, bound) in references.items()])
     return differences
 
 
-def print_first_at_or_below(target, curves, first_header):
+def report_first_reaching(target, curves, first_header):
     """Print, for each curve {name: rows (steps, seconds, loss)}, the steps and seconds of its
     first row whose loss is at most target; return those rows {name: (steps, seconds, loss)}."""
     first = {name: next(row for row in curve if row[2] <= target)
@@ -398,7 +399,7 @@ def print_first_at_or_below(target, curves, first_header):
     return first
 
 
-def print_timings(first_header, timings, ratio=None):
+def report_timings(first_header, timings, ratio=None):
     """Print timings {row: {column: seconds}}, every row with the same columns (as
     measure_in_turns returns them), as a table of durations. ratio=(a, b) adds the column "a / b",
     the ratio of two of the columns, with one decimal, and returns the ratios {row: a / b}."""

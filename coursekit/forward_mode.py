@@ -202,15 +202,17 @@ def training_time(gradient_seconds, batch_size=1, images=TRAINING_IMAGES, epochs
 
 
 class ForwardModeSeconds(NamedTuple):
-    gradient: float  # seconds of the whole gradient: chunks × the seconds of a whole chunk
+    gradient_seconds: float  # the whole gradient: chunks × the seconds of a whole chunk
     chunks: int  # calls of ForwardModeGradient.partials, for one tangent per parameter entry
     chunk_size: int  # tangents of the timed parameter in a whole chunk (the memory budget's)
-    tangent: float  # seconds of one tangent of the timed parameter: its chunk's over its size
+    tangent_seconds: float  # one tangent of the timed parameter: its chunk's seconds over its size
     name: str = "w"  # the timed parameter
 
     def __str__(self):
-        return (f"{self.chunks:,} chunks of up to {self.chunk_size} tangents; one tangent of "
-                f"{self.name} {format_duration(self.tangent)}")
+        chunk = self.tangent_seconds * self.chunk_size
+        return (f"{self.chunks:,} chunks × {format_duration(chunk)} for a whole chunk of "
+                f"{self.chunk_size} tangents of {self.name} "
+                f"({format_duration(self.tangent_seconds)} a tangent)")
 
 
 def forward_mode_seconds(loss, parameters, name="w", memory_budget=None):
@@ -252,12 +254,14 @@ class TimedGradient(NamedTuple):
     chunk_size: int  # tangents of w per call, as the device's memory budget allows
 
 
-def forward_mode_gradient_on(device, p, label, parameters):
+def time_forward_mode_gradient(device, p, label, parameters):
     """The whole gradient of the cross-entropy loss of one image p: (n_in,) with its label, by
     ForwardModeGradient on `device` ("cuda" for notebook 03's GPU, or "cpu"), in float32, chunks
-    sized from the device's memory budget. Timed after one warm-up call on a chunk of w, since a
-    first call pays for set-up; a GPU is waited for, as it runs asynchronously. The device's
-    memory is freed before it returns."""
+    sized from the device's memory budget, and its wall-clock seconds. Timed after one warm-up
+    call on a chunk of w, since a first call pays for set-up; on a GPU, torch.cuda.synchronize()
+    before the clock is read, since a GPU runs asynchronously (a call returns once its work is
+    queued). The gradient is copied to the CPU, and the device's memory freed, before it
+    returns."""
     import torch
     on_device = functools.partial(torch.as_tensor, dtype=torch.float32, device=device)
     forward_mode = ForwardModeGradient(functools.partial(cross_entropy_loss, on_device(p), label),

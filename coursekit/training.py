@@ -72,15 +72,15 @@ def unit_interval(images):
     return images.float() / 255
 
 
-def predict_scores(parameters, images, batch_size=256, inputs=None):
+def predict_scores(parameters, images, batch_size=256, to_inputs=None):
     """The scores o (n, 10) of uint8 images (n, 784), without autograd. A batch at a time: the
     hidden layer of all 10,000 test images at once would take 31 MB, twice; batches of 1000 leave
     torch 2.14 holding 47 MB more than batches of 256, the size training uses (Binder's 1 GB).
-    `inputs` turns a batch of pixels into network inputs: `normalize` unless told otherwise."""
+    `to_inputs` turns a batch of pixels into network inputs: `normalize` unless told otherwise."""
     import torch
-    inputs = inputs or normalize
+    to_inputs = to_inputs or normalize
     with torch.no_grad():
-        return torch.cat([forward_torch(inputs(batch), *parameters)
+        return torch.cat([forward_torch(to_inputs(batch), *parameters)
                           for batch in images.split(batch_size)])
 
 

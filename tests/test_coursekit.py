@@ -455,10 +455,10 @@ def test_a_failing_cell_or_rule_is_named(tmp_path):
 
 # --- notebooks 00–03: the forward-mode gradient on a device, and the display helpers ---
 
-def test_forward_mode_gradient_on_the_cpu_equals_reverse_mode():
+def test_time_forward_mode_gradient_on_the_cpu_equals_reverse_mode():
     parameters = coursekit.uniform_parameters(seed=3, n_in=6, n_hidden=5, n_out=3)
     p, label = np.random.default_rng(3).random(6), 2
-    timed = coursekit.forward_mode_gradient_on("cpu", p, label, parameters)
+    timed = coursekit.time_forward_mode_gradient("cpu", p, label, parameters)
     leaves = parameters.map(lambda x: torch.as_tensor(x, dtype=torch.float32)).leaves()
     coursekit.cross_entropy_loss(torch.as_tensor(p, dtype=torch.float32), label,
                                  *leaves).backward()
@@ -485,6 +485,14 @@ def test_the_tables_of_notebooks_00_to_03(capsys):
     assert "| f    |   1 |                 2 |" in out and out.count("✗") == 2
     assert "a:      [0.33]" in out and "longer: [2.]" in out
     assert "def verdict(holds):" in out
+
+
+def test_the_precision_table_puts_each_precision_in_its_column_whatever_the_dict_order(capsys):
+    coursekit.print_precision_speeds({"float32": 4e9, "float64": 2e9},
+                                     {"float32": 16e9, "float64": 8e9})
+    out = capsys.readouterr().out
+    assert "| one image                    |     2.0 |     4.0 |              2.0× |" in out
+    assert "| 512² matmul (the peak)       |     8.0 |    16.0 |              2.0× |" in out
 
 
 def test_the_figures_of_notebooks_00_to_03_draw(monkeypatch):
@@ -519,7 +527,7 @@ def test_forward_mode_seconds_times_a_whole_chunk_and_counts_the_chunks(small_ne
     assert timed[0].shape == (7,)  # the partial derivatives of w's first 7 entries
     assert seconds.chunks == 90 // 8 + 1 + 108 // 7 + 1 + 1 + 1 == 30
     assert seconds == (30 * 2.0, 30, 7, 2.0 / 7, "w")
-    assert str(seconds) == "30 chunks of up to 7 tangents; one tangent of w 286 ms"
+    assert str(seconds) == "30 chunks × 2 s for a whole chunk of 7 tangents of w (286 ms a tangent)"
     assert coursekit.forward_mode_seconds(loss, parameters, "v", budget).chunk_size == 8
 
 
@@ -534,7 +542,7 @@ def test_pixel_statistics_count_by_value_and_unit_interval_gives_the_originals_i
     torch.testing.assert_close(inputs * 255, images.float())
     parameters = coursekit.he_parameters(seed=0, device="cpu", n_hidden=8)
     torch.testing.assert_close(
-        coursekit.predict_scores(parameters, images, batch_size=7, inputs=coursekit.unit_interval),
+        coursekit.predict_scores(parameters, images, batch_size=7, to_inputs=coursekit.unit_interval),
         coursekit.forward_torch(inputs, *parameters).detach())
     torch.testing.assert_close(coursekit.predict_scores(parameters, images),  # normalize by default
                                coursekit.forward_torch(coursekit.normalize(images), *parameters).detach())
@@ -653,13 +661,13 @@ def test_tables_and_figures_of_notebooks_05_and_06(capsys, monkeypatch):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     monkeypatch.setattr(plt, "show", lambda: plt.close("all"))
-    assert coursekit.below_bound(1e-13, 1e-12) == "below 10⁻¹² ✓"
-    assert coursekit.below_bound(1e-11, 1e-12) == "not below 10⁻¹² ✗"
-    ratios = coursekit.print_timings("", {"a": {"x": 2.0, "y": 1.0}}, ratio=("x", "y"))
+    assert coursekit.bound_verdict(1e-13, 1e-12) == "below 10⁻¹² ✓"
+    assert coursekit.bound_verdict(1e-11, 1e-12) == "not below 10⁻¹² ✗"
+    ratios = coursekit.report_timings("", {"a": {"x": 2.0, "y": 1.0}}, ratio=("x", "y"))
     assert ratios == {"a": 2.0} and "x / y" in capsys.readouterr().out
-    differences = coursekit.print_differences("against", np.ones(2), {"r": (np.ones(2), 1e-12)})
+    differences = coursekit.report_differences("against", np.ones(2), {"r": (np.ones(2), 1e-12)})
     assert differences == {"r": 0.0} and "below 10⁻¹² ✓" in capsys.readouterr().out
-    first = coursekit.print_first_at_or_below(1.0, {"c": [(0, 0.0, 2.0), (5, 1.5, 0.5)]}, "to")
+    first = coursekit.report_first_reaching(1.0, {"c": [(0, 0.0, 2.0), (5, 1.5, 0.5)]}, "to")
     assert first == {"c": (5, 1.5, 0.5)}
     coursekit.print_pairs(["", "a", "b", ""], {"r": (1.0, -1.0)}, lambda a, b: "✓")
     coursekit.print_numpy_history([coursekit.NumpyEpoch(1, 0.5, 0.9, 2.0)])

@@ -166,6 +166,8 @@ MUTATIONS = {
          "slope = np.exp(x.value - value)", "slope = np.exp(x.value) / (1 + np.exp(x.value))"),
         ("the sigmoid 1/(1 + e⁻ˣ), which overflows for very negative x",
          "slope = np.exp(x.value - value)", "slope = 1 / (1 + np.exp(-x.value))"),
+        ("the slope from diffType's private stable sigmoid, dt._logistic",
+         "slope = np.exp(x.value - value)", "slope = dt._logistic(x.value)"),
         ("the slope as 1 - e^(-softplus), which cancels to 0 for very negative x",
          "slope = np.exp(x.value - value)", "slope = 1 - np.exp(-value)"),
         ("the slope cut to 0 below x = -30",
