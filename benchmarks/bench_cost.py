@@ -46,8 +46,7 @@ def forward_mode_rows(p, label, parameters):
         ("scalar / vectorized diffType, per tangent",
          f"{scalar.pass_seconds / vectorized:,.0f}", "≥ 1000"),
     ]
-    calls = sum(-(-x.numel() // forward_mode.chunk_size(name))  # chunks per parameter
-                for name, x in params32._asdict().items())
+    calls = forward_mode.calls()
     gradient_seconds = {method: coursekit.N_PARAMETERS * c for method, c in per_tangent.items()}
     gradient_seconds["batched jvp"] += calls * cost.fixed
     return rows, gradient_seconds, params32, loss

@@ -112,6 +112,12 @@ class ForwardModeGradient:
         with self.one_hot_tangents(name, indices) as tangents:
             return vmap(derivative_along)(tangents)
 
+    def calls(self):
+        """How many calls of `partials` the whole gradient takes: the chunks of every parameter,
+        each parameter's last chunk possibly smaller (its entries over chunk_size, rounded up)."""
+        return sum(-(-x.numel() // self.chunk_size(name))
+                   for name, x in self.parameters._asdict().items())
+
     def gradient(self):
         """Every partial derivative, chunk by chunk: Parameters of gradient tensors."""
         import torch
@@ -224,8 +230,7 @@ def forward_mode_seconds(loss, parameters, name="w", memory_budget=None):
     chunk_size = forward_mode.chunk_size(name)
     whole_chunk = functools.partial(forward_mode.partials, name, range(chunk_size))
     seconds = measure_in_turns({"chunk": whole_chunk})["chunk"]
-    chunks = sum(-(-x.numel() // forward_mode.chunk_size(field))  # rounded up
-                 for field, x in parameters._asdict().items())
+    chunks = forward_mode.calls()
     return ForwardModeSeconds(chunks * seconds, chunks, chunk_size, seconds / chunk_size, name)
 
 

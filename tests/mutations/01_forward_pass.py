@@ -9,6 +9,15 @@ SOLUTION_1_3 = ("first_layer = 2 * n_in * n_hidden + n_hidden + n_hidden  # p @ 
                 "    second_layer = 2 * n_hidden * n_out + n_out  # h @ v, + b\n"
                 "    return first_layer + second_layer")
 
+# Counts the + and * of a forward pass on float subclasses: a shortcut that 1.3 must refuse
+TALLY = ("    count = [0]\n\n"
+         "    class Tally(float):\n"
+         "        def __add__(self, other):\n"
+         "            count[0] += 1\n"
+         "            return Tally(float(self) + float(other))\n"
+         "        __radd__ = __mul__ = __rmul__ = __gt__ = __add__\n\n"
+         "    shapes = [n_in, (n_hidden, n_out), (n_in, n_hidden), n_hidden, n_out]\n")
+
 MUTATIONS = {
     "1.1": [
         # values
@@ -101,27 +110,15 @@ MUTATIONS = {
          "2 * n_hidden * 10 + 10"),
         ("counts by running forward_loops on numbers that count (a shortcut)", SOLUTION_1_3,
          "import coursekit\n"
-         "    count = [0]\n\n"
-         "    class Tally(float):\n"
-         "        def __add__(self, other):\n"
-         "            count[0] += 1\n"
-         "            return Tally(float(self) + float(other))\n"
-         "        __radd__ = __mul__ = __rmul__ = __gt__ = __add__\n\n"
-         "    shapes = [n_in, (n_hidden, n_out), (n_in, n_hidden), n_hidden, n_out]\n"
-         "    coursekit.forward_loops(*(coursekit.nested_lists(np.ones(s), Tally) for s in shapes))\n"
+         + TALLY
+         + "    coursekit.forward_loops(*(coursekit.nested_lists(np.ones(s), Tally) for s in shapes))\n"
          "    return count[0]"),
         ("the same count through forward_loops imported into the notebook under another name",
          "def forward_flops(n_in, n_hidden, n_out):",
          "from coursekit import forward_loops as loops, nested_lists  # noqa: E402\n\n\n"
          "def forward_flops(n_in, n_hidden, n_out):\n"
-         "    count = [0]\n\n"
-         "    class Tally(float):\n"
-         "        def __add__(self, other):\n"
-         "            count[0] += 1\n"
-         "            return Tally(float(self) + float(other))\n"
-         "        __radd__ = __mul__ = __rmul__ = __gt__ = __add__\n\n"
-         "    shapes = [n_in, (n_hidden, n_out), (n_in, n_hidden), n_hidden, n_out]\n"
-         "    loops(*(nested_lists(np.ones(s), Tally) for s in shapes))\n"
+         + TALLY
+         + "    loops(*(nested_lists(np.ones(s), Tally) for s in shapes))\n"
          "    return count[0]\n\n\n"
          "def forward_flops_unused(n_in, n_hidden, n_out):"),
         ("a hard-coded count, the course's network's", SOLUTION_1_3, "return 1_246_570"),
